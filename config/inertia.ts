@@ -1,0 +1,7 @@
+import { defineConfig } from '@adonisjs/inertia'
+
+const inertiaConfig = defineConfig({
+  ssr: { enabled: false },
+})
+
+export default inertiaConfig

@@ -1,0 +1,28 @@
+import './css/app.css'
+import { client } from './client'
+import type { ComponentType } from 'react'
+import { createRoot } from 'react-dom/client'
+import { createInertiaApp } from '@inertiajs/react'
+import { TuyauProvider } from '@adonisjs/inertia/react'
+import { resolvePageComponent } from '@adonisjs/inertia/helpers'
+
+const appName = import.meta.env.VITE_APP_NAME || 'Chat'
+
+createInertiaApp({
+  title: (title) => (title ? `${title} · ${appName}` : appName),
+  resolve: async (name) => {
+    const page = await resolvePageComponent(
+      `./pages/${name}.tsx`,
+      import.meta.glob<{ default: ComponentType }>('./pages/**/*.tsx')
+    )
+    return page.default
+  },
+  setup({ el, App, props }) {
+    createRoot(el).render(
+      <TuyauProvider client={client}>
+        <App {...props} />
+      </TuyauProvider>
+    )
+  },
+  progress: { color: '#6366f1' },
+})
