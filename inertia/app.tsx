@@ -5,8 +5,12 @@ import { createRoot } from 'react-dom/client'
 import { createInertiaApp } from '@inertiajs/react'
 import { TuyauProvider } from '@adonisjs/inertia/react'
 import { resolvePageComponent } from '@adonisjs/inertia/helpers'
+import { cspNonce } from '~/lib/csp'
+import { watchSystemTheme } from '~/lib/theme'
 
 const appName = import.meta.env.VITE_APP_NAME || 'Chat'
+
+watchSystemTheme()
 
 createInertiaApp({
   title: (title) => (title ? `${title} · ${appName}` : appName),
@@ -24,5 +28,7 @@ createInertiaApp({
       </TuyauProvider>
     )
   },
-  progress: { color: '#6366f1' },
+  /* Inertia's progress bar and dialogs add <style> elements; they carry the nonce. */
+  nonce: cspNonce,
+  progress: { color: 'oklch(0.556 0 0)', delay: 150 },
 })
