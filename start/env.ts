@@ -45,4 +45,29 @@ export default await Env.create(new URL('../', import.meta.url), {
   LOGTO_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
   LOGTO_APP_ID: Env.schema.string.optional(),
   LOGTO_APP_SECRET: Env.schema.secret.optional(),
+
+  /*
+  | Older APP_KEYs (comma separated, newest first) still accepted for
+  | decryption while `node ace keys:rotate` re-encrypts stored API keys.
+  */
+  APP_KEY_PREVIOUS: Env.schema.secret.optional(),
+
+  /*
+  | AI providers. Base URLs default to the public APIs; tests point them at
+  | the local LLM emulator. The platform keys serve users without their own
+  | key where their plan allows it.
+  */
+  OPENROUTER_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  OPENROUTER_API_KEY: Env.schema.secret.optional(),
+  OPENAI_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  OPENAI_API_KEY: Env.schema.secret.optional(),
+  ANTHROPIC_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  GOOGLE_AI_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  /* An operator's OpenAI-compatible endpoint (Ollama, vLLM) and the models it serves. */
+  OPENAI_COMPATIBLE_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  OPENAI_COMPATIBLE_API_KEY: Env.schema.secret.optional(),
+  OPENAI_COMPATIBLE_MODELS: Env.schema.string.optional(),
+  OPENAI_COMPATIBLE_NAME: Env.schema.string.optional(),
+  /* The development emulator model (default on outside production; refused in production). */
+  LLM_EMULATOR: Env.schema.boolean.optional(),
 })

@@ -1,0 +1,160 @@
+/*
+| What the emulator answers and how, decided from the request alone so a test
+| can predict every byte. Directives ride in the prompt text (they survive any
+| SDK), a request header (x-emulator-*), or a model name suffix
+| (`emulator-429`), in that order of strength: header > model > prompt.
+*/
+
+export const EMULATOR_FAILURES = [
+  '401',
+  '429',
+  '500',
+  'stall',
+  'stall-mid',
+  'cut',
+  'content_filter',
+] as const
+export type EmulatorFailure = (typeof EMULATOR_FAILURES)[number]
+
+export interface EmulatorScript {
+  tokens: string[]
+  failure: EmulatorFailure | null
+  tokensPerSecond: number
+  timeToFirstTokenMs: number
+  promptTokens: number
+}
+
+export interface ScriptDefaults {
+  tokensPerSecond: number
+  timeToFirstTokenMs: number
+  replyTokens: number
+}
+
+const LOREM =
+  'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua'.split(
+    ' '
+  )
+
+const MAX_REPLY_TOKENS = 100_000
+const ECHO_WORDS = 16
+
+const DIRECTIVE = /\[\[(\w+):([\w.-]+)\]\]/g
+
+export function isEmulatorFailure(value: string | undefined | null): value is EmulatorFailure {
+  return !!value && (EMULATOR_FAILURES as readonly string[]).includes(value)
+}
+
+/* `emulator-429` or `dev/emulator-cut` select a failure by model name. */
+export function failureFromModel(model: string): EmulatorFailure | null {
+  const match = /-([\w]+(?:-mid)?)$/.exec(model)
+  return match && isEmulatorFailure(match[1]) ? match[1] : null
+}
+
+function parseDirectives(text: string): Map<string, string> {
+  const found = new Map<string, string>()
+  for (const match of text.matchAll(DIRECTIVE)) found.set(match[1].toLowerCase(), match[2])
+  return found
+}
+
+function numberOr(value: string | undefined | null, fallback: number, max: number): number {
+  if (value === undefined || value === null || value === '') return fallback
+  const parsed = Number(value)
+  if (!Number.isFinite(parsed) || parsed < 0) return fallback
+  return Math.min(parsed, max)
+}
+
+export function countWords(text: string): number {
+  const words = text.trim().split(/\s+/).filter(Boolean)
+  return words.length
+}
+
+/*
+| The reply: "Echo:" then up to 16 words of the last user message (directives
+| removed), then lorem ipsum until the requested length. One token = one word;
+| every token after the first carries its leading space, so joining the
+| deltas gives the text.
+*/
+export function replyTokens(lastUserText: string, count: number): string[] {
+  const echo = lastUserText.replace(DIRECTIVE, ' ').trim().split(/\s+/).filter(Boolean)
+  const words = ['Echo:', ...echo.slice(0, ECHO_WORDS)]
+  for (let index = 0; words.length < count; index++) words.push(LOREM[index % LOREM.length])
+  return words.slice(0, Math.max(1, count)).map((word, index) => (index === 0 ? word : ` ${word}`))
+}
+
+export function buildScript(input: {
+  model: string
+  lastUserText: string
+  promptText: string
+  headers: Record<string, string | string[] | undefined>
+  defaults: ScriptDefaults
+}): EmulatorScript {
+  const directives = parseDirectives(input.lastUserText)
+  const header = (name: string) => {
+    const value = input.headers[name]
+    return Array.isArray(value) ? value[0] : value
+  }
+
+  const headerFailure = header('x-emulator-fail')
+  const promptFailure = directives.get('fail')
+  const failure = isEmulatorFailure(headerFailure)
+    ? headerFailure
+    : (failureFromModel(input.model) ?? (isEmulatorFailure(promptFailure) ? promptFailure : null))
+
+  const count = Math.max(
+    1,
+    Math.floor(
+      numberOr(
+        header('x-emulator-tokens') ?? directives.get('tokens'),
+        input.defaults.replyTokens,
+        MAX_REPLY_TOKENS
+      )
+    )
+  )
+
+  return {
+    tokens: replyTokens(input.lastUserText, count),
+    failure,
+    tokensPerSecond: numberOr(
+      header('x-emulator-tps') ?? directives.get('tps'),
+      input.defaults.tokensPerSecond,
+      1_000_000
+    ),
+    timeToFirstTokenMs: numberOr(
+      header('x-emulator-ttft-ms') ?? directives.get('ttft'),
+      input.defaults.timeToFirstTokenMs,
+      600_000
+    ),
+    promptTokens: Math.max(1, countWords(input.promptText.replace(DIRECTIVE, ' '))),
+  }
+}
+
+/*
+| Deterministic embeddings with a little meaning: each word hashes to a few
+| signed dimensions (feature hashing), so texts sharing words come out close
+| under cosine similarity, which retrieval tests can rely on.
+*/
+export function embed(text: string, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0)
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+  for (const word of words) {
+    for (let probe = 0; probe < 3; probe++) {
+      const hash = fnv1a(`${probe}:${word}`)
+      vector[hash % dimensions] += hash & 0x80000000 ? -1 : 1
+    }
+  }
+  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0))
+  if (norm === 0) {
+    vector[0] = 1
+    return vector
+  }
+  return vector.map((value) => value / norm)
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash >>> 0
+}
