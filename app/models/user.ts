@@ -1,8 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, column } from '@adonisjs/lucid/orm'
+import { compose } from '@adonisjs/core/helpers'
+import { BaseModel, beforeCreate, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import { withAudit } from '#audit/auditable'
+import Chat from '#models/chat'
+import StoredFile from '#models/stored_file'
+import UserModel from '#models/user_model'
+import Payment from '#models/payment'
+import Subscription from '#models/subscription'
+import ActivityLog from '#models/activity_log'
+import AuditLog from '#models/audit_log'
 
-export default class User extends BaseModel {
+/*
+| Audited: every create/update/delete writes an audit_logs row owned by the
+| user itself (none for its deletion: the row it would point to is gone).
+*/
+export default class User extends compose(
+  BaseModel,
+  withAudit({
+    ownerId: (user, action) => (action === 'delete' ? null : String(user.$primaryKeyValue)),
+  })
+) {
   static selfAssignPrimaryKey = true
 
   @column({ isPrimary: true })
@@ -29,6 +48,27 @@ export default class User extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+
+  @hasMany(() => Chat)
+  declare chats: HasMany<typeof Chat>
+
+  @hasMany(() => StoredFile)
+  declare files: HasMany<typeof StoredFile>
+
+  @hasMany(() => UserModel)
+  declare userModels: HasMany<typeof UserModel>
+
+  @hasMany(() => Payment)
+  declare payments: HasMany<typeof Payment>
+
+  @hasMany(() => Subscription)
+  declare subscriptions: HasMany<typeof Subscription>
+
+  @hasMany(() => ActivityLog)
+  declare activityLogs: HasMany<typeof ActivityLog>
+
+  @hasMany(() => AuditLog)
+  declare auditLogs: HasMany<typeof AuditLog>
 
   @beforeCreate()
   static assignId(user: User) {
