@@ -1,5 +1,11 @@
 import { DateTime } from 'luxon'
-import { afterCreate, afterDelete, afterUpdate, beforeUpdate } from '@adonisjs/lucid/orm'
+import {
+  afterCreate,
+  afterDelete,
+  afterUpdate,
+  beforeDelete,
+  beforeUpdate,
+} from '@adonisjs/lucid/orm'
 import type { BaseModel } from '@adonisjs/lucid/orm'
 import type { LucidRow, LucidModel } from '@adonisjs/lucid/types/model'
 import type { NormalizeConstructor } from '@adonisjs/core/types/helpers'
@@ -15,22 +21,24 @@ export interface AuditOptions<Row extends LucidRow = LucidRow> {
   | auditing its own deletion), since audit_logs.user_id is a foreign key.
   */
   ownerId?: (row: Row, action: AuditAction) => string | null | undefined
-  /* Attribute names whose values are never written, beside the secret-looking ones. */
+  /* Attribute or column names never written, beside the secret-looking ones. */
   redact?: string[]
 }
 
 type Snapshot = Record<string, unknown>
 
-/* Values as they were when an update started; $original is refreshed before after:update runs. */
-const originalsBeforeUpdate = new WeakMap<LucidRow, Snapshot>()
+/* The stored row as an update/delete started; $original is refreshed before after:update runs. */
+const storedBeforeChange = new WeakMap<LucidRow, Snapshot>()
 
 /*
 | Adds audit_logs rows on create, update and delete of a model:
 |
-|   export default class User extends compose(BaseModel, withAudit()) { ... }
+|   export default class Payment extends compose(BaseModel, withAudit()) { ... }
 |
-| Data is keyed by database column name. Updates record only the columns that
-| changed (old and new values), not the auto-maintained updated_at. Secrets are
+| Data is keyed by database column name and taken from the stored row (one
+| extra SELECT per write: an instance created in this process lacks the
+| values the database filled in). Updates record only the columns that
+| changed, old and new, not the auto-maintained updated_at. Secrets are
 | replaced by "[redacted]". When the change runs in a transaction ($trx), the
 | audit row is written in it, so both commit or roll back together.
 |
@@ -42,32 +50,29 @@ export function withAudit<Row extends LucidRow = LucidRow>(options: AuditOptions
     class Audited extends superclass {
       @afterCreate()
       static async auditCreate(row: LucidRow) {
-        await writeAudit(
-          row,
-          'create',
-          null,
-          snapshot(row, row.$attributes, options.redact),
-          options
-        )
+        const stored = (await storedAttributes(row)) ?? row.$attributes
+        await writeAudit(row, 'create', null, snapshot(row, stored, options), options)
       }
 
       @beforeUpdate()
-      static rememberOriginals(row: LucidRow) {
-        originalsBeforeUpdate.set(row, { ...row.$original })
+      static async rememberBeforeUpdate(row: LucidRow) {
+        storedBeforeChange.set(row, (await storedAttributes(row)) ?? { ...row.$original })
       }
 
       @afterUpdate()
       static async auditUpdate(row: LucidRow) {
-        const before = originalsBeforeUpdate.get(row) ?? {}
-        originalsBeforeUpdate.delete(row)
+        const before = storedBeforeChange.get(row) ?? { ...row.$original }
+        storedBeforeChange.delete(row)
 
         const Model = row.constructor as LucidModel
-        const changed: string[] = []
-        for (const [attribute, value] of Object.entries(row.$attributes)) {
+        const changed = Object.keys(row.$attributes).filter((attribute) => {
           const column = Model.$getColumn(attribute)
-          if (!column || column.meta?.autoUpdate) continue
-          if (comparable(before[attribute]) !== comparable(value)) changed.push(attribute)
-        }
+          if (!column || column.meta?.autoUpdate) return false
+          return (
+            comparable(row, attribute, before[attribute]) !==
+            comparable(row, attribute, row.$attributes[attribute])
+          )
+        })
         if (changed.length === 0) return
 
         const pick = (source: Snapshot) =>
@@ -75,19 +80,38 @@ export function withAudit<Row extends LucidRow = LucidRow>(options: AuditOptions
         await writeAudit(
           row,
           'update',
-          snapshot(row, pick(before), options.redact),
-          snapshot(row, pick(row.$attributes), options.redact),
+          snapshot(row, pick(before), options),
+          snapshot(row, pick(row.$attributes), options),
           options
         )
       }
 
+      @beforeDelete()
+      static async rememberBeforeDelete(row: LucidRow) {
+        storedBeforeChange.set(row, (await storedAttributes(row)) ?? { ...row.$original })
+      }
+
       @afterDelete()
       static async auditDelete(row: LucidRow) {
-        await writeAudit(row, 'delete', snapshot(row, row.$original, options.redact), null, options)
+        const before = storedBeforeChange.get(row) ?? { ...row.$original }
+        storedBeforeChange.delete(row)
+        await writeAudit(row, 'delete', snapshot(row, before, options), null, options)
       }
     }
     return Audited
   }
+}
+
+/* The row as stored, read through the change's transaction when it has one. */
+async function storedAttributes(row: LucidRow): Promise<Snapshot | null> {
+  const Model = row.constructor as LucidModel
+  const id = row.$primaryKeyValue
+  if (id === undefined || id === null) return null
+  const query = row.$trx
+    ? Model.query({ client: row.$trx })
+    : Model.query({ connection: row.$options?.connection })
+  const stored = await query.where(Model.primaryKey, id).first()
+  return stored ? { ...stored.$attributes } : null
 }
 
 async function writeAudit<Row extends LucidRow>(
@@ -117,17 +141,17 @@ async function writeAudit<Row extends LucidRow>(
 }
 
 /* Attribute values -> plain JSON keyed by column name, secrets replaced. */
-function snapshot(row: LucidRow, attributes: Snapshot, extraSecrets: string[] = []): Snapshot {
+function snapshot(row: LucidRow, attributes: Snapshot, options: AuditOptions<any>): Snapshot {
   const Model = row.constructor as LucidModel
+  const extra = options.redact ?? []
   const result: Snapshot = {}
   for (const [attribute, value] of Object.entries(attributes)) {
-    const column = Model.$getColumn(attribute)
-    const name = column?.columnName ?? attribute
+    const name = Model.$getColumn(attribute)?.columnName ?? attribute
     const secret =
       isSecretName(attribute) ||
       isSecretName(name) ||
-      extraSecrets.includes(attribute) ||
-      extraSecrets.includes(name)
+      extra.includes(attribute) ||
+      extra.includes(name)
     result[name] = secret ? REDACTED : redactSecrets(toJson(value))
   }
   return result
@@ -140,6 +164,15 @@ function toJson(value: unknown): unknown {
   return value
 }
 
-function comparable(value: unknown) {
-  return JSON.stringify(toJson(value) ?? null)
+/*
+| Compared as the database stores them: a date read back has whole seconds
+| while the instance that wrote it kept milliseconds.
+*/
+function comparable(row: LucidRow, attribute: string, value: unknown) {
+  const column = (row.constructor as LucidModel).$getColumn(attribute)
+  const prepared =
+    column?.prepare && value !== null && value !== undefined
+      ? column.prepare(value, attribute, row)
+      : value
+  return JSON.stringify(toJson(prepared) ?? null)
 }
