@@ -15,6 +15,8 @@ function sqliteConnection(name: string, migrationsFolder?: string): SqliteConfig
     client: 'better-sqlite3',
     connection: { filename: prepareDatabaseFile(`${databaseDir}/${name}.sqlite`) },
     useNullAsDefault: true,
+    /* Our models declare their columns themselves; no generated schema file. */
+    schemaGeneration: { enabled: false },
     pool: {
       afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
         try {
