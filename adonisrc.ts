@@ -32,6 +32,7 @@ export default defineConfig({
     () => import('@adonisjs/lock/lock_provider'),
     () => import('#providers/api_provider'),
     () => import('#providers/database_provider'),
+    () => import('#providers/llm_provider'),
   ],
 
   preloads: [() => import('#start/routes'), () => import('#start/kernel')],

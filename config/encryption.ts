@@ -9,7 +9,13 @@ const encryptionConfig = defineConfig({
   default: 'gcm',
   list: {
     gcm: drivers.aes256gcm({
-      keys: [env.get('APP_KEY').release()],
+      keys: [
+        env.get('APP_KEY').release(),
+        ...(env.get('APP_KEY_PREVIOUS')?.release() ?? '')
+          .split(',')
+          .map((key) => key.trim())
+          .filter(Boolean),
+      ],
       id: 'gcm',
     }),
   },

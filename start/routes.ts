@@ -18,3 +18,20 @@ router
     router.on('/chat').renderInertia('chat/index', {}).as('chat.index')
   })
   .use(middleware.auth())
+
+/*
+| Model catalog and bring-your-own-key. Keys are only ever reached through
+| the signed-in user's id; the API answers JSON only.
+*/
+const ModelsController = () => import('#catalog/controllers/models_controller')
+const ApiKeysController = () => import('#keys/controllers/api_keys_controller')
+
+router
+  .group(() => {
+    router.get('/settings/keys', [ApiKeysController, 'page']).as('settings.keys')
+    router.get('/api/models', [ModelsController, 'index']).as('api.models.index')
+    router.get('/api/keys', [ApiKeysController, 'index']).as('api.keys.index')
+    router.put('/api/keys/:provider', [ApiKeysController, 'update']).as('api.keys.update')
+    router.delete('/api/keys/:provider', [ApiKeysController, 'destroy']).as('api.keys.destroy')
+  })
+  .use(middleware.auth())

@@ -17,6 +17,25 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    /*
+    | A JSON client with a bad CSRF token gets a plain 403. Shield's own answer
+    | is a redirect back that also flashes every submitted field into the
+    | session, which for PUT /api/keys/:provider would be an API key.
+    */
+    if (
+      (error as { code?: unknown })?.code === 'E_BAD_CSRF_TOKEN' &&
+      !ctx.request.header('x-inertia') &&
+      ctx.request.accepts(['html', 'json']) === 'json'
+    ) {
+      return ctx.response.forbidden({
+        errors: [
+          {
+            code: 'E_BAD_CSRF_TOKEN',
+            message: 'Invalid or expired CSRF token. Reload the page and try again.',
+          },
+        ],
+      })
+    }
     return super.handle(error, ctx)
   }
 
