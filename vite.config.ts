@@ -9,6 +9,12 @@ export default defineConfig({
     tailwindcss(),
     adonisjs({ entryPoints: ['inertia/app.tsx'], reload: ['resources/views/**/*.edge'] }),
   ],
+  optimizeDeps: {
+    /* LiveStore loads its SQLite WebAssembly next to the module; pre-bundling would lose it. */
+    exclude: ['@livestore/wa-sqlite'],
+  },
+  /* LiveStore's leader and shared workers are ES modules. */
+  worker: { format: 'es' },
   resolve: {
     alias: {
       '~/': `${import.meta.dirname}/inertia/`,

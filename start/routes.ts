@@ -16,6 +16,16 @@ router.on('/').renderInertia('landing', {}).as('landing')
 router
   .group(() => {
     router.on('/chat').renderInertia('chat/index', {}).as('chat.index')
+    /*
+    | The same page: the chat itself lives in the browser's LiveStore, so the server only checks
+    | the id's shape (a client-generated UUID); anything else is a 404.
+    */
+    router
+      .get('/chat/:id', ({ inertia, params }) =>
+        inertia.render('chat/index', { chatId: params.id })
+      )
+      .where('id', router.matchers.uuid())
+      .as('chat.show')
   })
   .use(middleware.auth())
 

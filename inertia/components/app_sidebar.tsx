@@ -35,7 +35,16 @@ export function ChatListEmpty() {
 | account menu. `chatList` is where the list of chats goes; until there is
 | one, the empty state shows.
 */
-export function AppSidebar({ user, chatList }: { user: AccountUser; chatList?: ReactNode }) {
+export function AppSidebar({
+  user,
+  chatList,
+  newChat,
+}: {
+  user: AccountUser
+  chatList?: ReactNode
+  /* Replaces the default "New chat" link (the chat pages open a new chat without a request). */
+  newChat?: ReactNode
+}) {
   return (
     <Sidebar>
       <SidebarHeader className="gap-3 px-3 pt-3">
@@ -46,18 +55,20 @@ export function AppSidebar({ user, chatList }: { user: AccountUser; chatList?: R
           <AppLogo />
         </Link>
         <SidebarMenu>
-          <SidebarMenuItem>
-            <SidebarMenuButton
-              asChild
-              variant="outline"
-              className="h-9 justify-start gap-2 font-medium"
-            >
-              <Link route="chat.index">
-                <SquarePenIcon />
-                <span>New chat</span>
-              </Link>
-            </SidebarMenuButton>
-          </SidebarMenuItem>
+          {newChat ?? (
+            <SidebarMenuItem>
+              <SidebarMenuButton
+                asChild
+                variant="outline"
+                className="h-9 justify-start gap-2 font-medium"
+              >
+                <Link route="chat.index">
+                  <SquarePenIcon />
+                  <span>New chat</span>
+                </Link>
+              </SidebarMenuButton>
+            </SidebarMenuItem>
+          )}
         </SidebarMenu>
       </SidebarHeader>
       <SidebarContent>

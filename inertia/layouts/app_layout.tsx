@@ -16,16 +16,21 @@ export default function AppLayout({
   children,
   title,
   chatList,
+  newChat,
+  actions,
 }: {
   children: ReactNode
   title?: ReactNode
   chatList?: ReactNode
+  newChat?: ReactNode
+  /* Shown at the right end of the header (the chat pages' sync status). */
+  actions?: ReactNode
 }) {
   const { user } = usePage<InertiaProps>().props
 
   return (
     <SidebarProvider>
-      {user && <AppSidebar user={user} chatList={chatList} />}
+      {user && <AppSidebar user={user} chatList={chatList} newChat={newChat} />}
       <SidebarInset className="min-h-svh">
         <header className="sticky top-0 z-10 flex h-12 shrink-0 items-center gap-2 border-b border-border/60 bg-background/80 px-3 backdrop-blur supports-[backdrop-filter]:bg-background/60">
           <Tooltip>
@@ -38,6 +43,7 @@ export default function AppLayout({
             </TooltipContent>
           </Tooltip>
           {title && <div className="min-w-0 truncate text-sm font-medium">{title}</div>}
+          {actions && <div className="ml-auto flex min-w-0 items-center gap-2">{actions}</div>}
         </header>
         <div className="flex min-h-0 flex-1 flex-col">{children}</div>
       </SidebarInset>

@@ -1,9 +1,8 @@
 import { Head } from '@inertiajs/react'
-import { Link } from '@adonisjs/inertia/react'
-import { GitBranchIcon, KeyRoundIcon, RefreshCwIcon, SquarePenIcon } from 'lucide-react'
+import { GitBranchIcon, KeyRoundIcon, RefreshCwIcon } from 'lucide-react'
 import type { ReactNode } from 'react'
-import { Button } from '~/components/ui/button'
-import AppLayout from '~/layouts/app_layout'
+import { ChatView } from '~/components/chat/chat_view'
+import { ChatWorkspace } from '~/components/chat/chat_workspace'
 import type { InertiaProps } from '~/types'
 
 function greeting(now = new Date()) {
@@ -20,10 +19,10 @@ const hints = [
   { icon: RefreshCwIcon, text: 'Close the tab mid-answer; it picks up where it left off' },
 ]
 
-export default function ChatIndex({ user }: InertiaProps) {
+/* The welcome of a new, empty chat: the composer sits right below it. */
+function Welcome({ user }: Pick<InertiaProps, 'user'>) {
   return (
     <>
-      <Head title="Chats" />
       <section
         aria-labelledby="chat-empty-title"
         className="flex flex-1 flex-col items-center justify-center px-6 py-16"
@@ -35,12 +34,6 @@ export default function ChatIndex({ user }: InertiaProps) {
           <p className="mt-2 text-sm leading-relaxed text-muted-foreground text-balance">
             Start a chat with any model. Your history lives on this device and syncs to your others.
           </p>
-          <Button asChild className="mt-6">
-            <Link route="chat.index">
-              <SquarePenIcon />
-              New chat
-            </Link>
-          </Button>
           <ul className="mt-10 grid w-full gap-2 text-left">
             {hints.map(({ icon: Icon, text }) => (
               <li
@@ -58,4 +51,17 @@ export default function ChatIndex({ user }: InertiaProps) {
   )
 }
 
-ChatIndex.layout = (page: ReactNode) => <AppLayout>{page}</AppLayout>
+/*
+| /chat (a new chat) and /chat/:id render this page; moving between chats is a client-side
+| visit that only changes `chatId`, so the layout and the open store stay.
+*/
+export default function ChatIndex({ user, chatId }: InertiaProps<{ chatId?: string }>) {
+  return (
+    <>
+      <Head title="Chats" />
+      <ChatView chatId={chatId} welcome={<Welcome user={user} />} />
+    </>
+  )
+}
+
+ChatIndex.layout = (page: ReactNode) => <ChatWorkspace>{page}</ChatWorkspace>

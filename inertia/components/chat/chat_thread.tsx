@@ -1,0 +1,250 @@
+import {
+  AssistantRuntimeProvider,
+  ComposerPrimitive,
+  MessagePrimitive,
+  ThreadPrimitive,
+  useAuiState,
+  useExternalStoreRuntime,
+  type AppendMessage,
+  type ThreadMessageLike,
+} from '@assistant-ui/react'
+import { ArrowDownIcon, ArrowUpIcon, CircleAlertIcon } from 'lucide-react'
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { toast } from '~/components/chat/toast'
+import { Button } from '~/components/ui/button'
+import { FOCUS_COMPOSER_EVENT } from '~/hooks/use_chat_navigation'
+import { computeActivePath } from '#shared/chat/active_path'
+import { MessageTooLongError } from '~/livestore/chat_actions'
+import type { ThreadMessageRow } from '~/livestore/queries'
+import { cn } from '~/lib/utils'
+
+type MessageRowView = ThreadMessageRow
+
+type MessageCustom = { model: string | null; error: string | null; status: string }
+
+function statusOf(message: MessageRowView): ThreadMessageLike['status'] {
+  switch (message.status) {
+    case 'streaming':
+      return { type: 'running' }
+    case 'stopped':
+    case 'interrupted':
+      return { type: 'incomplete', reason: 'cancelled' }
+    case 'error':
+      return { type: 'incomplete', reason: 'error', error: message.error ?? undefined }
+    default:
+      return { type: 'complete', reason: 'stop' }
+  }
+}
+
+function toThreadMessage(message: MessageRowView): ThreadMessageLike {
+  return {
+    id: message.id,
+    role: message.role,
+    content: [{ type: 'text', text: message.text }],
+    createdAt: new Date(message.createdAt),
+    ...(message.role === 'assistant' ? { status: statusOf(message) } : {}),
+    metadata: {
+      custom: {
+        model: message.model,
+        error: message.error,
+        status: message.status,
+      } satisfies MessageCustom,
+    },
+  }
+}
+
+function textOf(message: AppendMessage) {
+  return message.content
+    .map((part) => (part.type === 'text' ? part.text : ''))
+    .join('')
+    .trim()
+}
+
+/**
+ * The thread and composer of one chat (or of a chat about to start), rendered by assistant-ui
+ * from LiveStore rows through its external-store runtime. `onSend` commits the user's message
+ * under `leafId` (the end of the shown path).
+ */
+export function ChatThread({
+  messages,
+  activeLeafId,
+  onSend,
+  empty,
+}: {
+  messages: readonly MessageRowView[]
+  activeLeafId: string | null
+  onSend: (text: string, parentId: string | null) => void
+  empty?: ReactNode
+}) {
+  const path = useMemo(
+    () => computeActivePath(messages, activeLeafId).map((entry) => entry.message),
+    [messages, activeLeafId]
+  )
+  const leafId = path.at(-1)?.id ?? null
+  const isRunning = path.some((message) => message.status === 'streaming')
+
+  const onNew = useCallback(
+    async (message: AppendMessage) => {
+      const text = textOf(message)
+      if (!text) return
+      try {
+        onSend(text, leafId)
+      } catch (error) {
+        toast.error(
+          error instanceof MessageTooLongError ? error.message : 'Your message could not be saved.'
+        )
+        throw error
+      }
+    },
+    [onSend, leafId]
+  )
+
+  const runtime = useExternalStoreRuntime<MessageRowView>({
+    messages: path,
+    convertMessage: toThreadMessage,
+    isRunning,
+    onNew,
+  })
+
+  return (
+    <AssistantRuntimeProvider runtime={runtime}>
+      <ThreadPrimitive.Root className="relative flex min-h-0 flex-1 flex-col">
+        <ThreadPrimitive.Viewport
+          className="flex min-h-0 flex-1 flex-col overflow-y-auto scroll-smooth px-4"
+          data-testid="thread-viewport"
+        >
+          {path.length === 0 ? (
+            empty
+          ) : (
+            <div className="mx-auto flex w-full max-w-3xl flex-col gap-6 pt-8 pb-10">
+              <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage }} />
+            </div>
+          )}
+          <ThreadPrimitive.ViewportFooter className="sticky bottom-0 mt-auto bg-gradient-to-t from-background from-70% to-transparent pt-6 pb-4">
+            <div className="relative mx-auto w-full max-w-3xl">
+              <ThreadPrimitive.ScrollToBottom asChild>
+                <Button
+                  variant="outline"
+                  size="icon-sm"
+                  aria-label="Scroll to the latest message"
+                  className="absolute -top-12 left-1/2 -translate-x-1/2 rounded-full shadow-md disabled:invisible"
+                >
+                  <ArrowDownIcon />
+                </Button>
+              </ThreadPrimitive.ScrollToBottom>
+              <Composer />
+            </div>
+          </ThreadPrimitive.ViewportFooter>
+        </ThreadPrimitive.Viewport>
+      </ThreadPrimitive.Root>
+    </AssistantRuntimeProvider>
+  )
+}
+
+function Composer() {
+  const inputRef = useRef<HTMLTextAreaElement>(null)
+
+  useEffect(() => {
+    const focus = () => inputRef.current?.focus()
+    window.addEventListener(FOCUS_COMPOSER_EVENT, focus)
+    return () => window.removeEventListener(FOCUS_COMPOSER_EVENT, focus)
+  }, [])
+
+  return (
+    <ComposerPrimitive.Root
+      className="group/composer flex w-full flex-col rounded-3xl border border-border bg-background shadow-[0_1px_2px_rgb(0_0_0/0.04),0_8px_24px_-12px_rgb(0_0_0/0.12)] transition-[border-color,box-shadow] focus-within:border-ring/60 focus-within:shadow-[0_1px_2px_rgb(0_0_0/0.04),0_12px_32px_-12px_rgb(0_0_0/0.2)] dark:bg-card"
+      data-testid="composer"
+    >
+      <ComposerPrimitive.Input
+        ref={inputRef}
+        autoFocus
+        rows={1}
+        maxRows={12}
+        placeholder="Message…"
+        aria-label="Message"
+        className="max-h-72 min-h-14 w-full resize-none bg-transparent px-5 pt-4 pb-1 text-[15px] leading-relaxed outline-none placeholder:text-muted-foreground/80"
+      />
+      <div className="flex items-center justify-between gap-2 px-3 pb-3">
+        <p className="pl-2 text-xs text-muted-foreground/80 select-none">
+          <kbd className="font-sans">Enter</kbd> to send ·{' '}
+          <kbd className="font-sans">Shift+Enter</kbd> for a new line
+        </p>
+        <ComposerPrimitive.Send asChild>
+          <Button
+            size="icon-sm"
+            aria-label="Send message"
+            className="rounded-full transition-opacity disabled:opacity-30"
+          >
+            <ArrowUpIcon className="size-4.5" />
+          </Button>
+        </ComposerPrimitive.Send>
+      </div>
+    </ComposerPrimitive.Root>
+  )
+}
+
+function MessageText({ text }: { text: string }) {
+  return <p className="whitespace-pre-wrap break-words">{text}</p>
+}
+
+function UserMessage() {
+  return (
+    <MessagePrimitive.Root
+      data-testid="user-message"
+      className="flex justify-end animate-in fade-in-0 slide-in-from-bottom-1 duration-200"
+    >
+      <div className="max-w-[85%] rounded-3xl rounded-br-lg bg-muted px-4 py-2.5 text-[15px] leading-relaxed text-foreground">
+        <MessagePrimitive.Parts components={{ Text: MessageText }} />
+      </div>
+    </MessagePrimitive.Root>
+  )
+}
+
+function AssistantMessage() {
+  const custom = useAuiState((state) => state.message.metadata.custom) as MessageCustom
+  const empty = useAuiState((state) =>
+    state.message.content.every((part) => part.type !== 'text' || part.text === '')
+  )
+  const streaming = custom.status === 'streaming'
+
+  return (
+    <MessagePrimitive.Root
+      data-testid="assistant-message"
+      data-status={custom.status}
+      className="flex flex-col gap-1.5 animate-in fade-in-0 duration-200"
+    >
+      {custom.model && (
+        <span className="text-xs font-medium text-muted-foreground">{custom.model}</span>
+      )}
+      <div className={cn('text-[15px] leading-relaxed', streaming && empty && 'hidden')}>
+        <MessagePrimitive.Parts components={{ Text: MessageText }} />
+      </div>
+      {streaming && empty && <TypingDots />}
+      {custom.status === 'error' && (
+        <p className="flex items-center gap-1.5 text-sm text-destructive">
+          <CircleAlertIcon className="size-4" aria-hidden="true" />
+          {custom.error || 'The answer could not be completed.'}
+        </p>
+      )}
+      {(custom.status === 'stopped' || custom.status === 'interrupted') && (
+        <p className="text-xs text-muted-foreground">
+          {custom.status === 'stopped' ? 'Stopped' : 'Interrupted'}
+        </p>
+      )}
+    </MessagePrimitive.Root>
+  )
+}
+
+function TypingDots() {
+  return (
+    <span className="flex h-6 items-center gap-1" aria-label="Writing">
+      {[0, 150, 300].map((delay) => (
+        <span
+          key={delay}
+          className="size-1.5 animate-bounce rounded-full bg-muted-foreground/60"
+          style={{ animationDelay: `${delay}ms` }}
+        />
+      ))}
+    </span>
+  )
+}

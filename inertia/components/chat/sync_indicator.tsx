@@ -1,0 +1,86 @@
+import { CheckIcon, CloudOffIcon, LoaderCircleIcon, RefreshCwIcon } from 'lucide-react'
+import { Tooltip, TooltipContent, TooltipTrigger } from '~/components/ui/tooltip'
+import { useUserChatStore } from '~/hooks/use_chat_store'
+import { useSyncIndicator, type SyncPhase } from '~/livestore/sync_status'
+import { cn } from '~/lib/utils'
+
+const copy: Record<SyncPhase, { label: string; detail: string }> = {
+  saved: {
+    label: 'Saved',
+    detail: 'Every change is on the server and reaches your other devices.',
+  },
+  saving: {
+    label: 'Saving…',
+    detail: 'Sending your latest changes to the server.',
+  },
+  offline: {
+    label: 'Offline — changes saved on this device',
+    detail: 'Keep going: your changes sync as soon as you are back online.',
+  },
+  reconnecting: {
+    label: 'Reconnecting…',
+    detail: 'The connection to the server dropped. Your changes are safe on this device.',
+  },
+  connecting: {
+    label: 'Connecting…',
+    detail: 'Opening the connection to the server. Your changes are safe on this device.',
+  },
+}
+
+/* Where the user's changes are: only "Saved" once the server has confirmed them. */
+export function SyncIndicator() {
+  const store = useUserChatStore()
+  const { phase, unconfirmed } = useSyncIndicator(store)
+  const { label, detail } = copy[phase]
+  const Icon =
+    phase === 'saved'
+      ? CheckIcon
+      : phase === 'offline'
+        ? CloudOffIcon
+        : phase === 'reconnecting'
+          ? RefreshCwIcon
+          : LoaderCircleIcon
+
+  return (
+    <Tooltip>
+      <TooltipTrigger asChild>
+        <div
+          role="status"
+          aria-live="polite"
+          data-testid="sync-indicator"
+          data-phase={phase}
+          tabIndex={0}
+          className={cn(
+            'flex h-7 max-w-full items-center gap-1.5 rounded-full border px-2.5 text-xs font-medium whitespace-nowrap outline-none transition-colors focus-visible:ring-2 focus-visible:ring-ring/50',
+            phase === 'saved' && 'border-transparent text-muted-foreground',
+            (phase === 'saving' || phase === 'connecting') &&
+              'border-border/70 bg-muted/60 text-foreground/80',
+            phase === 'offline' &&
+              'border-amber-500/30 bg-amber-500/10 text-amber-700 dark:text-amber-300',
+            phase === 'reconnecting' &&
+              'border-sky-500/30 bg-sky-500/10 text-sky-700 dark:text-sky-300'
+          )}
+        >
+          <Icon
+            aria-hidden="true"
+            className={cn(
+              'size-3.5 shrink-0',
+              (phase === 'saving' || phase === 'connecting') && 'animate-spin',
+              phase === 'reconnecting' && 'animate-spin [animation-duration:2s]',
+              phase === 'saved' && 'text-emerald-600 dark:text-emerald-400'
+            )}
+          />
+          <span className="truncate">{label}</span>
+        </div>
+      </TooltipTrigger>
+      <TooltipContent side="bottom" align="end" className="max-w-64">
+        {detail}
+        {unconfirmed > 0 && (
+          <span className="mt-1 block opacity-70">
+            {unconfirmed === 1 ? '1 change' : `${unconfirmed} changes`} waiting for the server
+          </span>
+        )}
+      </TooltipContent>
+    </Tooltip>
+  )
+}
