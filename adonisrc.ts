@@ -32,6 +32,7 @@ export default defineConfig({
     () => import('@adonisjs/lock/lock_provider'),
     () => import('#providers/api_provider'),
     () => import('#providers/database_provider'),
+    { file: () => import('#providers/sync_provider'), environment: ['web', 'test'] },
     () => import('#providers/llm_provider'),
   ],
 

@@ -1,0 +1,31 @@
+/*
+| Limits of the sync endpoint. The stock LiveStore client splits its pushes
+| at 100 events and 900,000 bytes per message (MAX_PUSH_EVENTS_PER_REQUEST,
+| MAX_WS_MESSAGE_BYTES in @livestore/sync-cf), so the frame limit leaves room
+| above that and anything bigger is not our client.
+*/
+export const SYNC_PATH = '/livestore-sync'
+
+export const SYNC_LIMITS = {
+  /* ws maxPayload: a bigger frame closes the socket with 1009. */
+  maxFrameBytes: 1024 * 1024,
+  /* Events in one push. */
+  maxBatchEvents: 100,
+  /* JSON bytes of one client event's args (a 64 KB-character message is at most ~192 KB). */
+  maxClientEventArgsBytes: 256 * 1024,
+  /* Catch-up and live chunks: at most this many events and (unless one event is bigger) bytes. */
+  pageEvents: 100,
+  pageBytes: 900_000,
+  /* Concurrent pull subscriptions on one socket (the stock client opens one). */
+  maxPullsPerConnection: 8,
+  /* A client that stops reading: above this much unsent data it is closed and catches up later. */
+  maxBufferedBytes: 16 * 1024 * 1024,
+} as const
+
+/* WebSocket close codes we use (4xxx = application defined). */
+export const SYNC_CLOSE = {
+  badFrame: 4400,
+  forbidden: 4403,
+  slowConsumer: 4408,
+  shuttingDown: 1001,
+} as const
