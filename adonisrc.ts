@@ -14,6 +14,8 @@ export default defineConfig({
 
   providers: [
     () => import('@adonisjs/core/providers/app_provider'),
+    /* Refuses a production boot on development-only defaults, before anything starts. */
+    { file: () => import('#providers/production_guard_provider'), environment: ['web', 'test'] },
     {
       file: () => import('@adonisjs/core/providers/repl_provider'),
       environment: ['repl', 'test'],

@@ -5,6 +5,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  /* The development OpenID Connect provider at /oidc (dev/test only; off when LOGTO_ENDPOINT is set). */
+  () => import('#auth/middleware/dev_oidc_middleware'),
   () => import('@adonisjs/static/static_middleware'),
   () => import('@adonisjs/vite/vite_middleware'),
   () => import('#middleware/inertia_middleware'),

@@ -10,8 +10,33 @@
 
 import { middleware } from '#start/kernel'
 import router from '@adonisjs/core/services/router'
+import { signInThrottle } from '#auth/limiters'
+import { devProviderEnabled } from '#auth/logto_settings'
 
 router.on('/').renderInertia('landing', {}).as('landing')
+
+/*
+| Sign-in with Logto (or, in development and tests, the development OpenID
+| Connect provider this process mounts at /oidc). Sign-in and its callback
+| are rate limited per IP; sign-out is a CSRF-checked POST.
+*/
+const SignInController = () => import('#auth/controllers/sign_in_controller')
+const SignOutController = () => import('#auth/controllers/sign_out_controller')
+const DevSignInController = () => import('#auth/controllers/dev_sign_in_controller')
+
+router.group(() => {
+  router.get('/sign-in', [SignInController, 'show']).as('auth.sign_in').use(signInThrottle)
+  router
+    .get('/sign-in/callback', [SignInController, 'callback'])
+    .as('auth.sign_in_callback')
+    .use(signInThrottle)
+  router.post('/sign-out', [SignOutController, 'handle']).as('auth.sign_out')
+
+  if (devProviderEnabled()) {
+    router.get('/dev-sign-in/:uid', [DevSignInController, 'show']).as('auth.dev_sign_in')
+    router.post('/dev-sign-in/:uid', [DevSignInController, 'store']).as('auth.dev_sign_in.store')
+  }
+})
 
 router
   .group(() => {
