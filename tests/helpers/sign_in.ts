@@ -61,8 +61,8 @@ export async function signInUntilCallback(
     throw new Error(`Expected the development sign-in page, got ${page.component} at ${toForm.url}`)
   }
 
-  const form: Record<string, string> = { _csrf: page.props.csrfToken, email }
-  if (options.name !== undefined) form.name = options.name
+  /* As a browser posts the form: an empty name field is sent as an empty string. */
+  const form = { _csrf: page.props.csrfToken, email, name: options.name ?? '' }
   const posted = await session.post(page.props.action, form, { csrf: false })
   const toCallback = await session.follow(posted, { stopAt: isCallback })
   if (!isCallback(toCallback.url)) {

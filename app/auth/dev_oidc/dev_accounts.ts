@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 | The development provider's people. An account appears the first time an
 | email signs in. Its id (the OIDC subject) is a UUID v5 of the lowercased
 | email, so the same email keeps the same subject across restarts and the
-| local user row is found again. Display names live in memory only.
+| local user row is found again.
 */
 
 /* Fixed namespace for the v5 UUIDs; changing it would give every dev email a new subject. */
@@ -32,15 +32,18 @@ export interface DevAccount {
 export class DevAccounts {
   #accounts = new Map<string, DevAccount>()
 
-  /* Creates the account on first use; a given name replaces the stored one. */
+  /*
+  | Creates the account on first use. The name is what this sign-in typed
+  | (or none), so the app sees the same claims before and after a restart;
+  | the app keeps the name it has when none comes.
+  */
   remember(email: string, name?: string | null): DevAccount {
     const normalized = email.trim().toLowerCase()
     const accountId = accountIdForEmail(normalized)
-    const existing = this.#accounts.get(accountId)
     const account: DevAccount = {
       accountId,
       email: normalized,
-      name: name?.trim() || existing?.name || null,
+      name: name?.trim() || null,
     }
     this.#accounts.set(accountId, account)
     return account

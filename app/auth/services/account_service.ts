@@ -57,7 +57,8 @@ export default class AccountService {
         }
         user.useTransaction(trx)
         user.email = claims.email
-        user.username = username
+        /* A provider that sends no name (a dev sign-in without one) keeps the name we have. */
+        user.username = username ?? user.username ?? null
         await user.save()
 
         const details = { ip: context.ip, provider: context.provider }

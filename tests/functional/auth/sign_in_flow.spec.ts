@@ -122,8 +122,14 @@ test.group('Sign-in: the whole flow through the development provider', () => {
 
     await user.refresh()
     assert.equal(user.username, 'Grace Hopper')
+
+    /* No name this time: the one we have is kept. */
+    await signIn(email)
+    await user.refresh()
+    assert.equal(user.username, 'Grace Hopper')
     assert.deepEqual(await eventsOf(user.id), [
       'user.signed_up',
+      'user.signed_in',
       'user.signed_in',
       'user.signed_in',
     ])
