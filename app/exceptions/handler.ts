@@ -1,18 +1,37 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { cspFactory, frameGuardFactory, hstsFactory, noSniffFactory } from '@adonisjs/shield/guards'
+import shieldConfig from '#config/shield'
+
+/*
+| A request that matched no route never ran the router middleware, shield
+| included, yet its 404 page runs scripts like any other page. These give
+| it the same Content-Security-Policy (and nonce), frame, HSTS and sniffing
+| headers. (No CSRF guard: there is no session and nothing to protect.)
+*/
+const pageGuards = [
+  cspFactory(shieldConfig.csp),
+  frameGuardFactory(shieldConfig.xFrame),
+  hstsFactory(shieldConfig.hsts),
+  noSniffFactory(shieldConfig.contentTypeSniffing),
+]
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction
 
   /*
-  | Our own 404 and error pages everywhere but in tests, where the
-  | assertion wants the status code and JSON error, not a page.
+  | Our own 404 and error pages for every request that wants HTML, tests
+  | included (the browser suite checks them). The status code is kept, and
+  | clients asking for JSON still get the JSON error.
   */
-  protected renderStatusPages = !app.inTest
+  protected renderStatusPages = true
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
-    '404': (_, { inertia }) => inertia.render('errors/not_found', {}),
+    '404': async (_, ctx) => {
+      if (!ctx.route) for (const guard of pageGuards) await guard(ctx)
+      return ctx.inertia.render('errors/not_found', {})
+    },
     '500..599': (_, { inertia }) => inertia.render('errors/server_error', {}),
   }
 
