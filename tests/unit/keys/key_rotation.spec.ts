@@ -25,6 +25,8 @@ async function storeKey(vault: ApiKeyVault, userId: string, provider: string, ap
 test.group('KeyRotationService', (group) => {
   group.each.setup(async () => {
     await db.beginGlobalTransaction()
+    // Rotation covers the whole table: start each test from an empty one (rolled back after).
+    await db.from('user_models').delete()
     return () => db.rollbackGlobalTransaction()
   })
 
