@@ -20,6 +20,7 @@ import {
 } from '~/components/ui/sidebar'
 import { ThemeRadioItems } from '~/components/theme_toggle'
 import { csrfToken } from '~/lib/csrf'
+import { wipeLocalData } from '~/livestore/local_data'
 
 export type AccountUser = {
   email: string
@@ -91,7 +92,12 @@ export function AccountMenu({ user }: { user: AccountUser }) {
               </DropdownMenuSubContent>
             </DropdownMenuSub>
             <DropdownMenuSeparator />
-            <DropdownMenuItem onSelect={() => signOutForm.current?.requestSubmit()}>
+            <DropdownMenuItem
+              onSelect={() => {
+                /* The chats stored on this device go first (in every tab), then the session. */
+                void wipeLocalData().finally(() => signOutForm.current?.requestSubmit())
+              }}
+            >
               <LogOutIcon />
               Sign out
             </DropdownMenuItem>

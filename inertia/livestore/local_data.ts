@@ -41,8 +41,9 @@ function getChannel() {
 /* Listen from the start so that a sign-out in another tab reaches this one. */
 if (typeof window !== 'undefined') getChannel()
 
-async function closeStores() {
-  await Promise.allSettled([...closers].map((close) => close()))
+/* Closing is best effort and bounded: a store that hangs must not keep the user signed in. */
+async function closeStores(timeoutMs = 3000) {
+  await Promise.race([Promise.allSettled([...closers].map((close) => close())), sleep(timeoutMs)])
 }
 
 function sleep(ms: number) {

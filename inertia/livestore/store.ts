@@ -44,8 +44,11 @@ export const chatStoreOptions = (userId: string) =>
     disableDevtools: true,
   })
 
-/* Signing out (here or in another tab) shuts every store of this page down. */
-registerStoreCloser(() => storeRegistry.dispose())
+/* Signing out (here or in another tab) shuts every store this page opened down. */
+const openStores = new Set<ChatStore>()
+registerStoreCloser(async () => {
+  await Promise.allSettled([...openStores].map((store) => store.shutdownPromise()))
+})
 
 const devicePrepared = new Map<string, Promise<void>>()
 
@@ -62,5 +65,7 @@ function prepareDevice(storeId: string) {
 /** Suspends until the user's store has booted from the device's own copy. */
 export function useChatStore(userId: string): ChatStore {
   use(prepareDevice(chatStoreId(userId)))
-  return useStore(chatStoreOptions(userId)) as ChatStore
+  const store = useStore(chatStoreOptions(userId)) as ChatStore
+  openStores.add(store)
+  return store
 }

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import limiter from '@adonisjs/limiter/services/main'
+import db from '@adonisjs/lucid/services/db'
+import type { Browser, BrowserContext, Page } from 'playwright'
+import User from '#models/user'
+import { SyncSocketServer } from '#sync/services/sync_socket_server'
+import { watchCsp } from '#tests/browser/support/csp_watch'
+
+/*
+| Local-first chats in a real Chromium against the real sync server: two browser contexts
+| signed in as one user are two devices, each with its own OPFS store and leader worker.
+*/
+
+type Phase = 'connecting' | 'saving' | 'saved' | 'offline' | 'reconnecting'
+
+function baseURL() {
+  return `http://${process.env.HOST}:${process.env.PORT}`
+}
+
+async function newDevice(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: baseURL() })
+}
+
+/* Signs in through the development OpenID Connect provider, as a person would. */
+async function signIn(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto('/sign-in')
+  await page.waitForURL(/\/dev-sign-in\//)
+  await page.getByLabel('Email').fill(email)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.waitForURL(/\/chat$/)
+  await composer(page).waitFor()
+  return page
+}
+
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' })
+
+async function send(page: Page, text: string) {
+  await composer(page).fill(text)
+  await composer(page).press('Enter')
+  await page.getByTestId('user-message').filter({ hasText: text }).waitFor()
+}
+
+/* Starts a chat from /chat and returns its id (from the URL it moves to). */
+async function startChat(page: Page, text: string): Promise<string> {
+  await send(page, text)
+  await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/)
+  return new URL(page.url()).pathname.split('/').pop()!
+}
+
+const chatItem = (page: Page, chatId: string) =>
+  page.locator(`[data-testid="chat-list-item"][data-chat-id="${chatId}"]`)
+
+async function waitForPhase(page: Page, phase: Phase) {
+  await page.locator(`[data-testid="sync-indicator"][data-phase="${phase}"]`).waitFor()
+}
+
+/* String expressions: the server-side TypeScript project has no DOM types. */
+function opfsEntries(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(async () => {
+    const root = await navigator.storage.getDirectory()
+    const names = []
+    for await (const name of root.keys()) names.push(name)
+    return names
+  })()`)
+}
+
+function livestoreStorageKeys(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(
+    `[...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((key) => key.startsWith('livestore:'))`
+  )
+}
+
+async function userIdFor(email: string) {
+  const user = await User.findByOrFail('email', email.toLowerCase())
+  return user.id
+}
+
+/*
+| Takes the sync endpoint off the network and puts it back: while blocked, every WebSocket
+| upgrade is cut, and open sync sockets are closed. Browsers see a server they cannot reach.
+*/
+async function syncEndpointSwitch() {
+  const server = await app.container.make('server')
+  const nodeServer = server.getNodeServer()!
+  const sockets = await app.container.make(SyncSocketServer)
+  let saved: ((...args: any[]) => void)[] | null = null
+  const cut = (_req: IncomingMessage, socket: Duplex) => socket.destroy()
+  return {
+    block() {
+      if (saved) return
+      saved = nodeServer.listeners('upgrade') as any
+      nodeServer.removeAllListeners('upgrade')
+      nodeServer.on('upgrade', cut)
+      sockets.close()
+    },
+    unblock() {
+      if (!saved) return
+      nodeServer.removeListener('upgrade', cut)
+      for (const listener of saved) nodeServer.on('upgrade', listener)
+      saved = null
+    },
+  }
+}
+
+test.group('Chats sync between devices', (group) => {
+  group.each.setup(() => limiter.clear())
+
+  test('two devices of one user see each other’s new chats and messages', async ({
+    browser,
+    browserContext,
+    assert,
+    cleanup,
+  }) => {
+    const csp = await watchCsp(browserContext)
+    const email = `devices-${randomUUID()}@example.com`
+    const laptop = await signIn(browserContext, email)
+    const phoneContext = await newDevice(browser)
+    cleanup(() => phoneContext.close())
+    const phone = await signIn(phoneContext, email)
+
+    const chatId = await startChat(laptop, 'Plan a weekend in Lisbon')
+    await chatItem(laptop, chatId).waitFor()
+    await waitForPhase(laptop, 'saved')
+
+    /* The phone's sidebar gets the chat live, without a reload. */
+    await chatItem(phone, chatId).getByText('Plan a weekend in Lisbon').waitFor()
+    await chatItem(phone, chatId).getByRole('link').click()
+    await phone.waitForURL(`**/chat/${chatId}`)
+    await phone
+      .getByTestId('user-message')
+      .filter({ hasText: 'Plan a weekend in Lisbon' })
+      .waitFor()
+
+    await send(phone, 'Add a day trip to Sintra')
+    await waitForPhase(phone, 'saved')
+    await laptop
+      .getByTestId('user-message')
+      .filter({ hasText: 'Add a day trip to Sintra' })
+      .waitFor()
+
+    /* Both messages sit on one path: the phone's reply continues the laptop's message. */
+    const texts = await laptop.getByTestId('user-message').allTextContents()
+    assert.deepEqual(texts, ['Plan a weekend in Lisbon', 'Add a day trip to Sintra'])
+
+    /* "Saved" meant it: the server's backup tables have both. */
+    const rows = await db.from('messages').where('chat_id', chatId).orderBy('created_at')
+    assert.lengthOf(rows, 2)
+    assert.isNull(rows[0].parent_message_id)
+    assert.equal(rows[1].parent_message_id, rows[0].id)
+
+    csp.assertNone()
+  })
+
+  test('writing offline queues on the device and syncs on reconnect', async ({
+    browser,
+    browserContext,
+    assert,
+    cleanup,
+  }) => {
+    const email = `offline-${randomUUID()}@example.com`
+    const laptop = await signIn(browserContext, email)
+    const phoneContext = await newDevice(browser)
+    cleanup(() => phoneContext.close())
+    const phone = await signIn(phoneContext, email)
+    await waitForPhase(laptop, 'saved')
+
+    await browserContext.setOffline(true)
+    await waitForPhase(laptop, 'offline')
+    await laptop.getByText('Offline — changes saved on this device').waitFor()
+
+    const chatId = await startChat(laptop, 'Written on the train')
+    await send(laptop, 'Still no signal')
+    await chatItem(laptop, chatId).waitFor()
+    await waitForPhase(laptop, 'offline')
+    assert.equal(await chatItem(phone, chatId).count(), 0)
+
+    await browserContext.setOffline(false)
+    await waitForPhase(laptop, 'saved')
+
+    await chatItem(phone, chatId).getByRole('link').click()
+    await phone.getByTestId('user-message').filter({ hasText: 'Still no signal' }).waitFor()
+    assert.deepEqual(await phone.getByTestId('user-message').allTextContents(), [
+      'Written on the train',
+      'Still no signal',
+    ])
+  })
+
+  test('a reload shows the chats from the device before the sync socket connects', async ({
+    browserContext,
+    cleanup,
+  }) => {
+    const endpoint = await syncEndpointSwitch()
+    cleanup(() => endpoint.unblock())
+
+    const page = await signIn(browserContext, `reload-${randomUUID()}@example.com`)
+    const chatId = await startChat(page, 'Kept on this device')
+    await waitForPhase(page, 'saved')
+
+    endpoint.block()
+    await page.reload()
+    await chatItem(page, chatId).getByText('Kept on this device').waitFor()
+    await page.getByTestId('user-message').filter({ hasText: 'Kept on this device' }).waitFor()
+    /* The page never reached the server: everything above came from OPFS. */
+    await page.locator('[data-testid="sync-indicator"][data-phase="connecting"]').waitFor()
+
+    /* Writing still works, and reaches the server once it is back. */
+    await send(page, 'Written while the server was away')
+    endpoint.unblock()
+    await waitForPhase(page, 'saved')
+  })
+
+  test('signing out deletes the chats stored on the device', async ({
+    browserContext,
+    assert,
+    cleanup,
+  }) => {
+    const endpoint = await syncEndpointSwitch()
+    cleanup(() => endpoint.unblock())
+
+    const email = `signout-${randomUUID()}@example.com`
+    const page = await signIn(browserContext, email)
+    const chatId = await startChat(page, 'Private thoughts')
+    await waitForPhase(page, 'saved')
+    const storeDirectory = `livestore-user-${await userIdFor(email)}@`
+    const before = await opfsEntries(page)
+    assert.isTrue(before.some((name) => name.startsWith(storeDirectory)))
+
+    await page.getByRole('button', { name: /^Account menu for / }).click()
+    await page.getByRole('menuitem', { name: 'Sign out' }).click()
+    await page.waitForURL((url) => url.pathname === '/')
+
+    const after = await opfsEntries(page)
+    assert.deepEqual(
+      after.filter((name) => name.startsWith('livestore-')),
+      []
+    )
+    assert.deepEqual(await livestoreStorageKeys(page), [])
+
+    /* Back on this browser with the server out of reach: nothing is left to show. */
+    endpoint.block()
+    const again = await signIn(browserContext, email)
+    again.on('console', (m) => console.log('[again]', m.type(), m.text().slice(0, 300)))
+    await again.getByText('No chats yet').waitFor()
+    assert.equal(await chatItem(again, chatId).count(), 0)
+
+    /* The server still has it: it comes back once the device can sync. */
+    endpoint.unblock()
+    await chatItem(again, chatId).getByText('Private thoughts').waitFor()
+
+    /* Another account on the same browser never sees it. */
+    await again.getByRole('button', { name: /^Account menu for / }).click()
+    await again.getByRole('menuitem', { name: 'Sign out' }).click()
+    await again.waitForURL((url) => url.pathname === '/')
+    const other = await signIn(browserContext, `someone-else-${randomUUID()}@example.com`)
+    await other.getByText('No chats yet').waitFor()
+    assert.equal(await chatItem(other, chatId).count(), 0)
+    const otherEntries = await opfsEntries(other)
+    assert.isFalse(otherEntries.some((name) => name.startsWith(storeDirectory)))
+  })
+})
