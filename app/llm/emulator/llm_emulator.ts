@@ -158,6 +158,7 @@ export class LlmEmulator {
   #server: Server
   #sockets = new Set<Socket>()
   #timers = new Set<NodeJS.Timeout>()
+  #pump = new TokenPump()
   #options: Required<Omit<LlmEmulatorOptions, 'openRouterModelsBody'>> & {
     openRouterModelsBody?: unknown
   }
@@ -234,6 +235,7 @@ export class LlmEmulator {
   }
 
   async close(): Promise<void> {
+    this.#pump.stop()
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     for (const socket of this.#sockets) socket.destroy()
@@ -430,11 +432,17 @@ export class LlmEmulator {
       model,
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     })
+    // Token frames by concatenation: one JSON.stringify of the token, not of the whole chunk.
+    const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":{`
+    const tail = `},"logprobs":null,"finish_reason":null}]}\n\n`
 
     res.writeHead(200, sseHeaders())
     res.flushHeaders()
-    await this.#streamTokens(res, script, (token, index) =>
-      sseData(chunk(index === 0 ? { role: 'assistant', content: token } : { content: token }, null))
+    await this.#streamTokens(
+      res,
+      script,
+      (token, index) =>
+        `${head}${index === 0 ? '"role":"assistant",' : ''}"content":${JSON.stringify(token)}${tail}`
     )
     if (res.destroyed || script.failure === 'cut' || script.failure === 'stall-mid') return
     res.write(sseData(chunk({}, finishReason)))
@@ -711,8 +719,11 @@ export class LlmEmulator {
   }
 
   /*
-  | Writes tokens on schedule: the first after the time to first token, the
-  | rest at the requested rate. `cut` destroys the socket halfway; `stall-mid`
+  | Writes tokens on schedule: the first exactly at the time to first token
+  | (its own timer, so TTFT measurements stay precise), the rest at the
+  | requested rate from one shared pump for all open streams, several due
+  | tokens coalesced into one write. Thousands of concurrent streams then cost
+  | one timer, not one per token. `cut` ends the socket halfway; `stall-mid`
   | goes silent halfway and keeps the connection open.
   */
   async #streamTokens(
@@ -724,14 +735,21 @@ export class LlmEmulator {
       script.failure === 'cut' || script.failure === 'stall-mid'
         ? Math.max(1, Math.floor(script.tokens.length / 2))
         : script.tokens.length
-    const started = Date.now()
-    for (let index = 0; index < stopAt; index++) {
-      const due = started + script.timeToFirstTokenMs + spanMs(script, index)
-      const wait = due - Date.now()
-      if (wait > 0) await this.#sleep(res, wait)
-      if (res.destroyed) return
-      res.write(frame(script.tokens[index], index))
+    const started = performance.now()
+
+    if (script.timeToFirstTokenMs > 0) await this.#sleep(res, script.timeToFirstTokenMs)
+    if (res.destroyed) return
+
+    if (!script.tokensPerSecond) {
+      let all = ''
+      for (let index = 0; index < stopAt; index++) all += frame(script.tokens[index], index)
+      res.write(all)
+    } else {
+      res.write(frame(script.tokens[0], 0))
+      const firstAt = started + script.timeToFirstTokenMs
+      await this.#pump.run({ res, next: 1, stopAt, firstAt, script, frame })
     }
+    if (res.destroyed) return
     // Flush what was written, then drop the connection without the stream's proper end.
     if (script.failure === 'cut') res.socket?.end()
   }
@@ -750,6 +768,72 @@ export class LlmEmulator {
       this.#timers.add(timer)
       res.once('close', finish)
     })
+  }
+}
+
+interface PumpedStream {
+  res: ServerResponse
+  next: number
+  stopAt: number
+  /* performance.now() of the first token. */
+  firstAt: number
+  script: EmulatorScript
+  frame: (token: string, index: number) => string
+  done?: () => void
+}
+
+/* One timer that feeds every open stream the tokens due since the last tick. */
+class TokenPump {
+  static TICK_MS = 4
+  #streams = new Set<PumpedStream>()
+  #timer: NodeJS.Timeout | null = null
+
+  run(stream: PumpedStream): Promise<void> {
+    return new Promise((resolve) => {
+      stream.done = resolve
+      this.#streams.add(stream)
+      stream.res.once('close', () => this.#finish(stream))
+      this.#timer ??= setInterval(() => this.#tick(), TokenPump.TICK_MS)
+    })
+  }
+
+  stop() {
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = null
+    for (const stream of this.#streams) stream.done?.()
+    this.#streams.clear()
+  }
+
+  #finish(stream: PumpedStream) {
+    if (!this.#streams.delete(stream)) return
+    stream.done?.()
+    if (this.#streams.size === 0 && this.#timer) {
+      clearInterval(this.#timer)
+      this.#timer = null
+    }
+  }
+
+  #tick() {
+    const now = performance.now()
+    for (const stream of this.#streams) {
+      if (stream.res.destroyed) {
+        this.#finish(stream)
+        continue
+      }
+      const elapsed = now - stream.firstAt
+      const due = Math.min(
+        stream.stopAt,
+        Math.floor((elapsed * stream.script.tokensPerSecond) / 1000) + 1
+      )
+      if (due <= stream.next) continue
+      let chunk = ''
+      for (let index = stream.next; index < due; index++) {
+        chunk += stream.frame(stream.script.tokens[index], index)
+      }
+      stream.next = due
+      stream.res.write(chunk)
+      if (stream.next >= stream.stopAt) this.#finish(stream)
+    }
   }
 }
 
