@@ -12,7 +12,8 @@ import type { InertiaProps } from '~/types'
 
 type Provider = 'openrouter' | 'openai' | 'anthropic' | 'google'
 
-interface SavedKey {
+// A type alias (not an interface) so it satisfies Inertia's JSON props constraint.
+type SavedKey = {
   provider: Provider
   label: string
   masked: string
