@@ -16,6 +16,7 @@ import {
   SidebarMenuButton,
   SidebarMenuItem,
   SidebarMenuSkeleton,
+  useSidebar,
 } from '~/components/ui/sidebar'
 import { useUserChatStore } from '~/hooks/use_chat_store'
 import { chatUrl, openChat } from '~/hooks/use_chat_navigation'
@@ -89,6 +90,7 @@ function ChatListRow({
 }) {
   const title = chat.title || UNTITLED_CHAT
   const linkRef = useRef<HTMLAnchorElement>(null)
+  const { isMobile, setOpenMobile } = useSidebar()
 
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     /* Let the browser handle new-tab and new-window clicks. */
@@ -97,6 +99,8 @@ function ChatListRow({
     }
     event.preventDefault()
     openChat(chat.id)
+    /* On a phone the sidebar is a sheet over the chat: get it out of the way. */
+    if (isMobile) setOpenMobile(false)
   }
 
   const onKeyDown = (event: KeyboardEvent<HTMLAnchorElement>) => {

@@ -165,7 +165,7 @@ function Composer() {
         className="max-h-72 min-h-14 w-full resize-none bg-transparent px-5 pt-4 pb-1 text-[15px] leading-relaxed outline-none placeholder:text-muted-foreground/80"
       />
       <div className="flex items-center justify-between gap-2 px-3 pb-3">
-        <p className="pl-2 text-xs text-muted-foreground/80 select-none">
+        <p className="invisible pl-2 text-xs text-muted-foreground/80 select-none sm:visible">
           <kbd className="font-sans">Enter</kbd> to send ·{' '}
           <kbd className="font-sans">Shift+Enter</kbd> for a new line
         </p>

@@ -7,7 +7,7 @@ export function ChatToaster() {
   return (
     <Toaster
       theme={resolved}
-      position="bottom-left"
+      position="bottom-right"
       closeButton
       toastOptions={{
         classNames: {

@@ -1,16 +1,18 @@
 import { SquarePenIcon } from 'lucide-react'
 import type { MouseEvent } from 'react'
-import { SidebarMenuButton, SidebarMenuItem } from '~/components/ui/sidebar'
+import { SidebarMenuButton, SidebarMenuItem, useSidebar } from '~/components/ui/sidebar'
 import { Tooltip, TooltipContent, TooltipTrigger } from '~/components/ui/tooltip'
 import { NEW_CHAT_SHORTCUT_LABEL, startNewChat } from '~/hooks/use_chat_navigation'
 
 /* "New chat" in the sidebar: a real link (new tab works) that opens the empty chat in place. */
 export function NewChatButton() {
+  const { isMobile, setOpenMobile } = useSidebar()
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0) {
       return
     }
     event.preventDefault()
+    if (isMobile) setOpenMobile(false)
     startNewChat()
   }
 

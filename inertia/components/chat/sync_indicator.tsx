@@ -70,7 +70,8 @@ export function SyncIndicator() {
               phase === 'saved' && 'text-emerald-600 dark:text-emerald-400'
             )}
           />
-          <span className="truncate">{label}</span>
+          {/* Phones show the icon; the label stays for screen readers. */}
+          <span className="sr-only truncate sm:not-sr-only">{label}</span>
         </div>
       </TooltipTrigger>
       <TooltipContent side="bottom" align="end" className="max-w-64">
