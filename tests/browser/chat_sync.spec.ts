@@ -201,7 +201,11 @@ test.group('Chats sync between devices', (group) => {
     const chatId = await startChat(page, 'Kept on this device')
     await waitForPhase(page, 'saved')
 
+    /* The open page notices the server went away. */
     endpoint.block()
+    await waitForPhase(page, 'reconnecting')
+    await page.getByText('Reconnecting…').waitFor()
+
     await page.reload()
     await chatItem(page, chatId).getByText('Kept on this device').waitFor()
     await page.getByTestId('user-message').filter({ hasText: 'Kept on this device' }).waitFor()
