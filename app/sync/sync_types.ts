@@ -25,5 +25,7 @@ export type PushRefusal =
   | { _tag: 'ServerAheadError'; minimumExpectedNum: number; providedNum: number }
   | { _tag: 'BackendIdMismatchError'; expected: string; received: string }
   | { _tag: 'InvalidPush'; reason: string }
+  /* The client interrupted the push before its turn came: nothing was written. */
+  | { _tag: 'Cancelled' }
 
 export type PushResult = { ok: true; head: number } | { ok: false; refusal: PushRefusal }

@@ -60,6 +60,8 @@ const livePagesCache = new WeakMap<StoredSyncEvent[], string[]>()
 */
 export class SyncConnection {
   #pulls = new Map<string, PullSubscription>()
+  /* Pushes not answered yet, with whether the client interrupted them. */
+  #pushes = new Map<string, { interrupted: boolean }>()
   #frames: Promise<void> = Promise.resolve()
   #closed = false
 
@@ -250,6 +252,10 @@ export class SyncConnection {
       }
     }
 
+    if (this.#pushes.has(requestId))
+      return this.#send(requestFailed(requestId, 'duplicate request id'))
+    const pending = { interrupted: false }
+    this.#pushes.set(requestId, pending)
     let acknowledged = false
     try {
       const result = await this.context.sync.push(
@@ -263,9 +269,12 @@ export class SyncConnection {
           sessionId: event.sessionId,
         })),
         request.backendId._tag === 'Some' ? request.backendId.value : undefined,
-        () => {
-          acknowledged = true
-          this.#send(pushSucceeded(requestId))
+        {
+          isCancelled: () => pending.interrupted || this.#closed,
+          onAccepted: () => {
+            acknowledged = true
+            this.#send(pushSucceeded(requestId))
+          },
         }
       )
       if (!result.ok) return this.#send(pushRefused(requestId, result.refusal))
@@ -273,10 +282,15 @@ export class SyncConnection {
     } catch (error) {
       logger.error({ err: error, storeId: this.context.storeId }, 'sync push failed')
       if (!acknowledged) this.#send(requestFailed(requestId, 'push failed'))
+    } finally {
+      this.#pushes.delete(requestId)
     }
   }
 
   #interrupt(requestId: string) {
+    const push = this.#pushes.get(requestId)
+    // Answered when its turn comes: dropped if not started, acknowledged if already written.
+    if (push) push.interrupted = true
     const pull = this.#pulls.get(requestId)
     if (!pull) return
     this.#endPull(pull)

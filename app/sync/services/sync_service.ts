@@ -81,13 +81,16 @@ export class SyncService {
   | A client's push: accepted only if its first parent is the head, the batch
   | is contiguous and every event is a client event whose args decode with the
   | shared schema. `onAccepted` runs after the commit and before publication
-  | (the socket sends its acknowledgement there).
+  | (the socket sends its acknowledgement there). `isCancelled` is asked once,
+  | when the push's turn comes: a push the client has interrupted by then is
+  | dropped, as Effect RPC drops an interrupted request (the client has already
+  | rebased those events and will push them again with new numbers).
   */
   async push(
     userId: string,
     batch: readonly EncodedSyncEvent[],
     backendId: string | undefined,
-    onAccepted?: () => void
+    hooks: { onAccepted?: () => void; isCancelled?: () => boolean } = {}
   ): Promise<PushResult> {
     if (batch.length === 0) {
       const { head } = await this.openStore(userId)
@@ -113,6 +116,7 @@ export class SyncService {
 
     const state = await this.#acquire(userId, (s) => s.active++)
     return this.#enqueue(state, async () => {
+      if (hooks.isCancelled?.()) return { ok: false, refusal: { _tag: 'Cancelled' } }
       if (backendId !== undefined && backendId !== state.backendId) {
         return {
           ok: false,
@@ -150,7 +154,7 @@ export class SyncService {
         stored,
         decoded.map((d, i) => ({ name: batch[i].name, args: d.args, createdAt }))
       )
-      onAccepted?.()
+      hooks.onAccepted?.()
       this.#publish(state, stored)
       return { ok: true, head: state.head }
     })

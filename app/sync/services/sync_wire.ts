@@ -54,16 +54,36 @@ export const pushSucceeded = (requestId: string) =>
   exitFrame(requestId, encodePushExit(Exit.succeed(SyncMessage.PushAck.make({}))))
 
 export function pushRefused(requestId: string, refusal: PushRefusal) {
-  const error =
-    refusal._tag === 'ServerAheadError'
-      ? new ServerAheadError({
-          minimumExpectedNum: refusal.minimumExpectedNum as any,
-          providedNum: refusal.providedNum as any,
-        })
-      : refusal._tag === 'BackendIdMismatchError'
-        ? new BackendIdMismatchError({ expected: refusal.expected, received: refusal.received })
-        : new UnknownError({ cause: refusal.reason, note: 'push refused' })
-  return exitFrame(requestId, encodePushExit(Exit.fail(error)))
+  switch (refusal._tag) {
+    case 'Cancelled':
+      return interrupted(requestId)
+    case 'ServerAheadError':
+      return exitFrame(
+        requestId,
+        encodePushExit(
+          Exit.fail(
+            new ServerAheadError({
+              minimumExpectedNum: refusal.minimumExpectedNum as any,
+              providedNum: refusal.providedNum as any,
+            })
+          )
+        )
+      )
+    case 'BackendIdMismatchError':
+      return exitFrame(
+        requestId,
+        encodePushExit(
+          Exit.fail(
+            new BackendIdMismatchError({ expected: refusal.expected, received: refusal.received })
+          )
+        )
+      )
+    case 'InvalidPush':
+      return exitFrame(
+        requestId,
+        encodePushExit(Exit.fail(new UnknownError({ cause: refusal.reason, note: 'push refused' })))
+      )
+  }
 }
 
 /* A request we refuse outright (bad payload, foreign store, limits): an UnknownError for it. */

@@ -1,0 +1,324 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { rm } from 'node:fs/promises'
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { events, tables } from '#shared/livestore/schema'
+import { InvalidServerEventError, SyncService } from '#sync/services/sync_service'
+import {
+  installCookieWebSocket,
+  openDevice,
+  restoreWebSocket,
+  signedInUser,
+  waitFor,
+  type Device,
+  type SyncUser,
+} from '#tests/functional/sync/sync_helpers'
+
+async function serverHead(user: SyncUser) {
+  const row = await db.from('sync_stores').where('store_id', user.storeId).first()
+  return row ? Number(row.head) : 0
+}
+
+const isServerAhead = (frame: any) =>
+  frame._tag === 'Exit' && frame.exit?.cause?.error?._tag === 'ServerAheadError'
+
+const chunkBackendIds = (device: Device) =>
+  new Set(
+    device.received
+      .filter((frame) => frame._tag === 'Chunk')
+      .map((frame) => frame.values[0].backendId as string)
+  )
+
+/* A second server process on the same database (bin/server.ts, like `npm start`). */
+async function startServerProcess(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+    cwd: app.appRoot.pathname,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: 'localhost',
+      APP_URL: `http://localhost:${port}`,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${stderr}`)
+      try {
+        const response = await fetch(`http://localhost:${port}/`)
+        await response.arrayBuffer()
+        return true
+      } catch {
+        return false
+      }
+    },
+    'the second server to listen',
+    60_000
+  )
+  return child
+}
+
+async function stopServerProcess(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill(signal)
+  await exited
+}
+
+test.group('Sync with the stock LiveStore client', (group) => {
+  const devices: Device[] = []
+  group.setup(() => {
+    installCookieWebSocket()
+    return () => restoreWebSocket()
+  })
+  group.each.teardown(async () => {
+    await Promise.all(devices.splice(0).map((device) => device.close()))
+  })
+  const open = async (...args: Parameters<typeof openDevice>) => {
+    const device = await openDevice(...args)
+    devices.push(device)
+    return device
+  }
+
+  test('a push reaches another device of the same user by live pull', async ({ assert }) => {
+    const user = await signedInUser()
+    const laptop = await open(user)
+    const phone = await open(user)
+
+    const chatId = randomUUID()
+    laptop.store.commit(
+      events.chatCreated({ id: chatId, title: 'From the laptop', model: 'm', createdAt: 1000 })
+    )
+    await waitFor(() => phone.store.query(tables.chats).length === 1, 'phone sees the chat')
+    assert.equal(phone.store.query(tables.chats)[0].title, 'From the laptop')
+
+    phone.store.commit(
+      events.userMessageSent({
+        id: randomUUID(),
+        chatId,
+        parentId: null,
+        text: 'hello',
+        createdAt: 2000,
+      })
+    )
+    await waitFor(() => laptop.store.query(tables.messages).length === 1, 'laptop sees the message')
+
+    assert.equal(await serverHead(user), 2)
+    const chat = await db.from('chats').where('id', chatId).firstOrFail()
+    assert.equal(chat.user_id, user.id)
+    assert.equal(chat.title, 'From the laptop')
+    const message = await db.from('messages').where('chat_id', chatId).firstOrFail()
+    assert.equal(message.content, 'hello')
+    assert.equal(chat.active_leaf_id, message.id)
+  })
+
+  test('a stale push gets ServerAheadError, then the client rebases onto the newer events', async ({
+    assert,
+  }) => {
+    const user = await signedInUser()
+    const a = await open(user)
+    const b = await open(user)
+    const chatId = randomUUID()
+    a.store.commit(events.chatCreated({ id: chatId, title: 'Shared', model: 'm', createdAt: 1000 }))
+    await waitFor(() => b.store.query(tables.chats).length === 1, 'b sees the chat')
+
+    // A does not hear about B's message yet, and writes on top of what it knows.
+    a.holdChunks()
+    b.store.commit(
+      events.userMessageSent({
+        id: randomUUID(),
+        chatId,
+        parentId: null,
+        text: 'from b',
+        createdAt: 2000,
+      })
+    )
+    await waitFor(async () => (await serverHead(user)) === 2, 'b pushed')
+    a.store.commit(events.chatRenamed({ id: chatId, title: 'Renamed on a' }))
+    await waitFor(() => a.received.some(isServerAhead), 'a is told the server is ahead')
+    assert.equal(await serverHead(user), 2)
+
+    a.releaseChunks()
+    await waitFor(async () => (await serverHead(user)) === 3, 'a pushed again after rebasing')
+    await waitFor(() => a.store.query(tables.messages).length === 1, 'a has b message')
+    await waitFor(
+      () => b.store.query(tables.chats)[0]?.title === 'Renamed on a',
+      'b has the rename'
+    )
+
+    const log = await db
+      .from('sync_events')
+      .where('store_id', user.storeId)
+      .orderBy('seq_num')
+      .select('seq_num', 'parent_seq_num', 'name', 'client_id')
+    assert.deepEqual(
+      log.map((row) => [Number(row.seq_num), Number(row.parent_seq_num), row.name, row.client_id]),
+      [
+        [1, 0, 'v1.ChatCreated', a.device],
+        [2, 1, 'v1.UserMessageSent', b.device],
+        [3, 2, 'v1.ChatRenamed', a.device],
+      ]
+    )
+  })
+
+  test('a device reopened from disk pulls from its cursor', async ({ assert }) => {
+    const user = await signedInUser()
+    const directory = app.makePath('tmp', 'd', 'devices', randomUUID())
+    const name = `laptop-${randomUUID()}`
+    try {
+      const laptop = await openDevice(user, { directory, name })
+      laptop.store.commit(
+        events.chatCreated({ id: randomUUID(), title: 'One', model: 'm', createdAt: 1 })
+      )
+      await waitFor(async () => (await serverHead(user)) === 1, 'first chat pushed')
+      await waitFor(
+        () => laptop.received.some((f) => f._tag === 'Chunk' && f.values[0].batch.length === 1),
+        'echo'
+      )
+      await laptop.close()
+
+      const phone = await open(user)
+      phone.store.commit(
+        events.chatCreated({ id: randomUUID(), title: 'Two', model: 'm', createdAt: 2 })
+      )
+      phone.store.commit(
+        events.chatCreated({ id: randomUUID(), title: 'Three', model: 'm', createdAt: 3 })
+      )
+      await waitFor(async () => (await serverHead(user)) === 3, 'phone pushed')
+
+      const reopened = await open(user, { directory, name })
+      await waitFor(
+        () => reopened.store.query(tables.chats).length === 3,
+        'reopened laptop has every chat'
+      )
+      const firstChunk = reopened.received.find((frame) => frame._tag === 'Chunk')
+      assert.deepEqual(
+        firstChunk.values[0].batch.map((item: any) => item.eventEncoded.seqNum),
+        [2, 3]
+      )
+    } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
+  })
+
+  test('server-originated events are appended at the head and reach the devices', async ({
+    assert,
+  }) => {
+    const user = await signedInUser()
+    const device = await open(user)
+    const sync = await app.container.make(SyncService)
+    const chatId = randomUUID()
+    const questionId = randomUUID()
+    const answerId = randomUUID()
+    device.store.commit(
+      events.chatCreated({ id: chatId, title: 'Q', model: 'm', createdAt: 1 }),
+      events.userMessageSent({ id: questionId, chatId, parentId: null, text: 'Hi?', createdAt: 2 })
+    )
+    await waitFor(async () => (await serverHead(user)) === 2, 'question pushed')
+
+    const started = await sync.appendServerEvents(user.id, [
+      events.assistantMessageStarted({
+        id: answerId,
+        chatId,
+        parentId: questionId,
+        model: 'emulator',
+        createdAt: 3,
+      }),
+      events.assistantTextCheckpoint({ id: answerId, text: 'Hel' }),
+    ])
+    assert.deepEqual(
+      started.map((event) => [event.seqNum, event.parentSeqNum, event.clientId]),
+      [
+        [3, 2, 'server'],
+        [4, 3, 'server'],
+      ]
+    )
+    await waitFor(
+      () => device.store.query(tables.messages.where({ id: answerId }))[0]?.text === 'Hel',
+      'the checkpoint reaches the device'
+    )
+    assert.equal(device.store.query(tables.messages.where({ id: answerId }))[0].status, 'streaming')
+
+    await sync.appendServerEvents(user.id, [
+      events.assistantMessageFinished({
+        id: answerId,
+        text: 'Hello!',
+        status: 'complete',
+        finishReason: 'stop',
+        usage: { inputTokens: 5, outputTokens: 2 },
+        costMicros: 12,
+        model: 'emulator',
+      }),
+      // Late checkpoint: ignored by every materializer and the projection.
+      events.assistantTextCheckpoint({ id: answerId, text: 'Hel' }),
+    ])
+    await waitFor(
+      () => device.store.query(tables.messages.where({ id: answerId }))[0]?.status === 'complete',
+      'the answer finishes on the device'
+    )
+    const onDevice = device.store.query(tables.messages.where({ id: answerId }))[0]
+    assert.equal(onDevice.text, 'Hello!')
+    assert.deepEqual(onDevice.usage, { inputTokens: 5, outputTokens: 2 })
+
+    const row = await db.from('messages').where('id', answerId).firstOrFail()
+    assert.equal(row.role, 'assistant')
+    assert.equal(row.content, 'Hello!')
+    assert.equal(row.status, 'complete')
+    assert.equal(row.parent_message_id, questionId)
+    assert.equal(row.finish_reason, 'stop')
+    assert.deepEqual(JSON.parse(row.usage), { inputTokens: 5, outputTokens: 2 })
+    assert.equal(Number(row.cost_micros), 12)
+    const chat = await db.from('chats').where('id', chatId).firstOrFail()
+    assert.equal(chat.active_leaf_id, answerId)
+
+    await assert.rejects(
+      () => sync.appendServerEvents(user.id, [{ name: 'v1.ChatRenamed', args: { id: 42 } }]),
+      InvalidServerEventError
+    )
+    assert.equal(await serverHead(user), 6)
+  })
+
+  test('after a server restart clients reconnect to the same backendId and keep their data', async ({
+    assert,
+  }) => {
+    const user = await signedInUser()
+    const port = Number(process.env.PORT ?? 3334) + 90
+    const url = `ws://localhost:${port}/livestore-sync`
+    let server = await startServerProcess(port)
+    try {
+      const laptop = await open(user, { url })
+      laptop.store.commit(
+        events.chatCreated({ id: randomUUID(), title: 'Before', model: 'm', createdAt: 1 })
+      )
+      await waitFor(async () => (await serverHead(user)) === 1, 'pushed before the restart')
+
+      // A crash, not a clean shutdown.
+      await stopServerProcess(server, 'SIGKILL')
+      laptop.store.commit(
+        events.chatCreated({ id: randomUUID(), title: 'While down', model: 'm', createdAt: 2 })
+      )
+      server = await startServerProcess(port)
+
+      await waitFor(async () => (await serverHead(user)) === 2, 'pushed after the restart', 60_000)
+      const phone = await open(user, { url })
+      await waitFor(
+        () => phone.store.query(tables.chats).length === 2,
+        'a new device gets both chats'
+      )
+      assert.lengthOf(laptop.store.query(tables.chats), 2)
+
+      const backendIds = new Set([...chunkBackendIds(laptop), ...chunkBackendIds(phone)])
+      assert.equal(backendIds.size, 1)
+      const row = await db.from('sync_stores').where('store_id', user.storeId).firstOrFail()
+      assert.deepEqual([...backendIds], [row.backend_id])
+    } finally {
+      await Promise.all(devices.splice(0).map((device) => device.close()))
+      await stopServerProcess(server, 'SIGTERM')
+    }
+  }).timeout(120_000)
+})
