@@ -36,6 +36,7 @@ export default defineConfig({
     () => import('#providers/database_provider'),
     { file: () => import('#providers/sync_provider'), environment: ['web', 'test'] },
     () => import('#providers/llm_provider'),
+    { file: () => import('#providers/chat_provider'), environment: ['web', 'test'] },
   ],
 
   preloads: [() => import('#start/routes'), () => import('#start/kernel')],

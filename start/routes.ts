@@ -70,3 +70,21 @@ router
     router.delete('/api/keys/:provider', [ApiKeysController, 'destroy']).as('api.keys.destroy')
   })
   .use(middleware.auth())
+
+/*
+| Answers: the reply starts a generation detached from the request (202),
+| stop ends it. Tokens go out on the /live WebSocket (app/chat), durable
+| state through LiveStore sync.
+*/
+const RepliesController = () => import('#chat/controllers/replies_controller')
+
+router
+  .group(() => {
+    router
+      .post('/api/chats/:chatId/messages/:messageId/reply', [RepliesController, 'store'])
+      .as('api.chats.reply')
+    router
+      .post('/api/chats/:chatId/messages/:messageId/stop', [RepliesController, 'stop'])
+      .as('api.chats.stop')
+  })
+  .use(middleware.auth())

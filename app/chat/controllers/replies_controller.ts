@@ -1,0 +1,57 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
+import ReplyService from '#chat/services/reply_service'
+import { messageParamsValidator, replyValidator } from '#chat/validators/chat_validators'
+
+/*
+| Answers to the user's messages. JSON only. The generation itself runs
+| detached; tokens arrive on /live, durable state through LiveStore sync.
+*/
+@inject()
+export default class RepliesController {
+  constructor(protected replies: ReplyService) {}
+
+  /* POST /api/chats/:chatId/messages/:messageId/reply { assistantMessageId, model?, regenerate? } */
+  async store({ auth, params, request, response }: HttpContext) {
+    let payload
+    try {
+      payload = await replyValidator.validate({
+        ...request.only(['assistantMessageId', 'model', 'regenerate']),
+        chatId: params.chatId,
+        messageId: params.messageId,
+      })
+    } catch (error) {
+      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
+        return response.unprocessableEntity({ errors: error.messages })
+      }
+      throw error
+    }
+    const user = auth.getUserOrFail()
+    const accepted = await this.replies.reply(
+      { id: user.id, isPayingUser: user.isPayingUser },
+      payload
+    )
+    return response.accepted({ data: accepted })
+  }
+
+  /* POST /api/chats/:chatId/messages/:messageId/stop (messageId: the answer) */
+  async stop({ auth, params, response }: HttpContext) {
+    let payload
+    try {
+      payload = await messageParamsValidator.validate(params)
+    } catch (error) {
+      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
+        return response.unprocessableEntity({ errors: error.messages })
+      }
+      throw error
+    }
+    const user = auth.getUserOrFail()
+    const result = await this.replies.stop(
+      { id: user.id, isPayingUser: user.isPayingUser },
+      payload.chatId,
+      payload.messageId
+    )
+    return response.ok({ data: result })
+  }
+}

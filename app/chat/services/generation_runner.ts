@@ -1,0 +1,222 @@
+import { inject } from '@adonisjs/core'
+import logger from '@adonisjs/core/services/logger'
+import { streamText, type LanguageModel, type LanguageModelUsage } from 'ai'
+import { SyncService, type ServerEventInput } from '#sync/services/sync_service'
+import {
+  classifyFinishReason,
+  classifyProviderError,
+  LlmStalledError,
+  LlmTimeoutError,
+  type LlmFailure,
+} from '#llm/provider_errors'
+import { LIMITS, type FinalMessageStatus, type Usage } from '#shared/livestore/schema'
+import { PROVIDER_LABELS, type CatalogModel } from '#catalog/catalog_types'
+import type { ResolvedKey } from '#keys/services/key_resolver'
+import { GenerationRegistry, type Generation } from '#chat/services/generation_registry'
+import GenerationSettings from '#chat/services/generation_settings'
+import { ConversationPath } from '#chat/services/conversation_path'
+import { buildPrompt } from '#chat/services/prompt_builder'
+import ChatTitleService from '#chat/services/chat_title_service'
+
+export interface RunInput {
+  model: CatalogModel
+  key: ResolvedKey
+  language: LanguageModel
+  systemPrompt: string | null
+  temperature: number | null
+  /* The answered message is the chat's first: an automatic title may follow. */
+  firstExchange: boolean
+}
+
+/* Micro-dollars: catalog prices are dollars per million tokens = micro-dollars per token. */
+export function costMicros(model: CatalogModel, usage: Usage | null): number | null {
+  const input = model.capabilities.input_price_per_million
+  const output = model.capabilities.output_price_per_million
+  if (!usage || input === null || output === null) return null
+  return Math.max(0, Math.round(usage.inputTokens * input + usage.outputTokens * output))
+}
+
+function usageOf(usage: LanguageModelUsage | undefined): Usage | null {
+  if (!usage || (usage.inputTokens === undefined && usage.outputTokens === undefined)) return null
+  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 }
+}
+
+/*
+| One answer, from the first provider byte to the Finished event. Durable
+| events go through the sync server in order (Started, checkpoints at most
+| every `checkpointMs`, Finished); deltas go to the registry, which hands
+| them to the /live subscribers. Every way out (done, stop, provider
+| failure, stall, timeout, shutdown) ends with exactly one Finished event
+| that keeps the text so far.
+*/
+@inject()
+export default class GenerationRunner {
+  constructor(
+    protected sync: SyncService,
+    protected registry: GenerationRegistry,
+    protected settings: GenerationSettings,
+    protected path: ConversationPath,
+    protected titles: ChatTitleService
+  ) {}
+
+  async run(generation: Generation, input: RunInput): Promise<FinalMessageStatus> {
+    const { controller } = generation
+    // The generation's durable events, one after the other.
+    let chain: Promise<unknown> = Promise.resolve()
+    const emit = (event: ServerEventInput) => {
+      const next = chain.then(() => this.sync.appendServerEvents(generation.userId, [event]))
+      chain = next.catch((error) => {
+        logger.error({ err: error, messageId: generation.messageId }, 'generation event not stored')
+      })
+      return next
+    }
+
+    emit({
+      name: 'v1.AssistantMessageStarted',
+      args: {
+        id: generation.messageId,
+        chatId: generation.chatId,
+        parentId: generation.parentId,
+        model: generation.modelId,
+        createdAt: Date.now(),
+      },
+    })
+
+    let failureCause: Error | null = null
+    let lastActivity = performance.now()
+    const stallCheck = Math.max(10, Math.min(1_000, Math.floor(this.settings.stallMs / 4)))
+    const watchdog = setInterval(() => {
+      const silent = performance.now() - lastActivity
+      if (silent >= this.settings.stallMs && !controller.signal.aborted) {
+        failureCause = new LlmStalledError(silent)
+        controller.abort(failureCause)
+      }
+    }, stallCheck)
+    const deadline = setTimeout(() => {
+      if (controller.signal.aborted) return
+      failureCause = new LlmTimeoutError(this.settings.timeoutMs)
+      controller.abort(failureCause)
+    }, this.settings.timeoutMs)
+
+    let streamError: unknown = null
+    let finishReason: string | null = null
+    let usage: Usage | null = null
+    let truncated = false
+    let lastCheckpoint = performance.now()
+
+    try {
+      const path = await this.path.load(generation.chatId, generation.parentId)
+      const prompt = buildPrompt(path, {
+        contextLength: input.model.capabilities.context_length,
+        systemPrompt: input.systemPrompt,
+      })
+      const result = streamText({
+        model: input.language,
+        system: prompt.system,
+        messages: prompt.messages,
+        temperature: input.temperature ?? undefined,
+        abortSignal: controller.signal,
+        maxRetries: 0,
+        // Errors arrive as 'error' parts below; the default handler would log them unscrubbed.
+        onError: () => {},
+      })
+      for await (const part of result.fullStream) {
+        lastActivity = performance.now()
+        if (part.type === 'text-delta') {
+          if (!part.text) continue
+          let text = part.text
+          const room = LIMITS.assistantMessageText - generation.text.length
+          if (text.length > room) {
+            text = text.slice(0, room)
+            truncated = true
+          }
+          if (text) this.registry.pushToken(generation, text)
+          if (truncated) {
+            controller.abort('length')
+            break
+          }
+          if (lastActivity - lastCheckpoint >= this.settings.checkpointMs) {
+            lastCheckpoint = lastActivity
+            const seq = generation.seq
+            emit({
+              name: 'v1.AssistantTextCheckpoint',
+              args: { id: generation.messageId, text: generation.text },
+            }).then(
+              () => this.registry.markCheckpoint(generation, seq),
+              () => {}
+            )
+          }
+        } else if (part.type === 'finish') {
+          finishReason = part.finishReason ?? null
+          usage = usageOf(part.totalUsage)
+        } else if (part.type === 'error') {
+          streamError = part.error
+        }
+      }
+    } catch (error) {
+      streamError = error
+    } finally {
+      clearInterval(watchdog)
+      clearTimeout(deadline)
+    }
+
+    const label = PROVIDER_LABELS[input.model.provider]
+    const keySource =
+      input.key.via === 'user_key' ? 'user' : input.key.via === 'operator' ? 'operator' : 'platform'
+    let status: FinalMessageStatus = 'complete'
+    let failure: LlmFailure | null = null
+    if (truncated) {
+      finishReason = 'length'
+    } else if (generation.stopReason) {
+      status = generation.stopReason === 'stop' ? 'stopped' : 'interrupted'
+      finishReason = generation.stopReason === 'stop' ? 'stopped' : 'interrupted'
+    } else if (failureCause || streamError) {
+      failure = classifyProviderError(failureCause ?? streamError, {
+        providerLabel: label,
+        keySource,
+        secrets: [input.key.apiKey],
+      })
+    } else {
+      failure = classifyFinishReason(finishReason, { providerLabel: label, keySource })
+    }
+    if (failure) {
+      status = 'error'
+      finishReason = finishReason && finishReason !== 'unknown' ? finishReason : failure.kind
+      logger.warn(
+        {
+          messageId: generation.messageId,
+          model: generation.modelId,
+          kind: failure.kind,
+          status: failure.status,
+          detail: failure.detail,
+        },
+        'generation failed'
+      )
+    }
+
+    const error = failure ? failure.reason.slice(0, LIMITS.errorLength) : null
+    await emit({
+      name: 'v1.AssistantMessageFinished',
+      args: {
+        id: generation.messageId,
+        text: generation.text,
+        status,
+        finishReason: finishReason?.slice(0, LIMITS.finishReasonLength) ?? null,
+        error,
+        usage,
+        costMicros: costMicros(input.model, usage),
+        model: generation.modelId,
+      },
+    }).catch(() => {})
+    this.registry.announceDone(generation, status, error)
+
+    if (status === 'complete' && input.firstExchange) {
+      void this.titles
+        .titleAfterFirstExchange(generation, input.language)
+        .catch((titleError) =>
+          logger.warn({ err: titleError, chatId: generation.chatId }, 'automatic title failed')
+        )
+    }
+    return status
+  }
+}

@@ -1,0 +1,213 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Server as HttpsServer } from 'node:https'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket, type RawData } from 'ws'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import { errors as vineErrors } from '@vinejs/vine'
+import env from '#start/env'
+import { SyncSessionAuthenticator } from '#sync/services/sync_session_authenticator'
+import { type GenerationRegistry, type LiveSubscriber } from '#chat/services/generation_registry'
+import { liveFrameValidator } from '#chat/validators/chat_validators'
+
+export const LIVE_PATH = '/live'
+const MAX_FRAME_BYTES = 4 * 1024
+const MAX_SUBSCRIPTIONS = 64
+/* Above this much unsent data the tab is too slow: it is closed and re-attaches from its seq. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
+
+const FINAL_STATUSES = new Set(['complete', 'stopped', 'error', 'interrupted'])
+
+/*
+| The live channel: deltas of the user's running answers at token latency.
+| Same upgrade checks as /livestore-sync (session cookie through the same
+| authenticator, same-site Origin). Browser -> server frames:
+|   { type: 'subscribe', messageId, fromSeq? }   { type: 'unsubscribe', messageId }
+| Server -> browser: snapshot / token / done (see generation_registry.ts) and
+|   { type: 'error', code, message, messageId? }
+| A subscription to anything but one of the user's own answers gets
+| `not_found`, whether it exists for someone else or not at all.
+*/
+export class LiveSocketServer {
+  #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  })
+  #attached = new WeakSet<object>()
+  #appOrigin: string
+
+  constructor(
+    protected registry: GenerationRegistry,
+    protected authenticator = new SyncSessionAuthenticator()
+  ) {
+    this.#appOrigin = new URL(env.get('APP_URL')).origin
+  }
+
+  attach(httpServer: HttpServer | HttpsServer) {
+    if (this.#attached.has(httpServer)) return
+    this.#attached.add(httpServer)
+    httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (pathOf(req) !== LIVE_PATH) return
+      this.#upgrade(req, socket, head).catch((error) => {
+        logger.error({ err: error }, 'live upgrade failed')
+        refuse(socket, 500)
+      })
+    })
+  }
+
+  get connectionCount() {
+    return this.#wss.clients.size
+  }
+
+  close() {
+    for (const client of this.#wss.clients) client.close(1001, 'server shutting down')
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    socket.on('error', () => socket.destroy())
+    if (!originAllowed(req, this.#appOrigin)) return refuse(socket, 403)
+    const user = await this.authenticator.authenticate(req)
+    if (!user) return refuse(socket, 401)
+    if (socket.destroyed) return
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, user.id))
+  }
+
+  #connect(ws: WebSocket, userId: string) {
+    const subscriptions = new Map<string, LiveSubscriber>()
+    const send = (frame: string) => {
+      if (ws.readyState !== ws.OPEN) return
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.close(4008, 'too slow')
+        return
+      }
+      ws.send(frame)
+    }
+    const sendError = (code: string, message: string, messageId?: string) =>
+      send(JSON.stringify({ type: 'error', code, message, ...(messageId ? { messageId } : {}) }))
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      void this.#onFrame(data, isBinary, userId, subscriptions, send, sendError).catch((error) => {
+        logger.error({ err: error }, 'live frame failed')
+        sendError('internal', 'Something went wrong.')
+      })
+    })
+    ws.on('error', () => ws.terminate())
+    ws.on('close', () => {
+      for (const [messageId, subscriber] of subscriptions) {
+        this.registry.unsubscribe(messageId, subscriber)
+      }
+      subscriptions.clear()
+    })
+  }
+
+  async #onFrame(
+    data: RawData,
+    isBinary: boolean,
+    userId: string,
+    subscriptions: Map<string, LiveSubscriber>,
+    send: (frame: string) => void,
+    sendError: (code: string, message: string, messageId?: string) => void
+  ) {
+    if (isBinary) return sendError('bad_frame', 'Frames are JSON text.')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(data.toString())
+    } catch {
+      return sendError('bad_frame', 'Frames are JSON text.')
+    }
+    let frame
+    try {
+      frame = await liveFrameValidator.validate(parsed)
+    } catch (error) {
+      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
+        const first = (error.messages as { message: string }[])[0]
+        return sendError('bad_frame', first?.message ?? 'Invalid frame.')
+      }
+      throw error
+    }
+
+    const { messageId } = frame
+    if (frame.type === 'unsubscribe') {
+      const subscriber = subscriptions.get(messageId)
+      if (subscriber) this.registry.unsubscribe(messageId, subscriber)
+      subscriptions.delete(messageId)
+      return
+    }
+
+    if (subscriptions.has(messageId)) return
+    if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
+      return sendError('too_many_subscriptions', `At most ${MAX_SUBSCRIPTIONS} at once.`, messageId)
+    }
+    const subscriber: LiveSubscriber = (encoded) => {
+      send(encoded)
+      // The final frame ends the subscription.
+      if (encoded.startsWith('{"type":"done"')) subscriptions.delete(messageId)
+    }
+    if (this.registry.subscribe(messageId, userId, frame.fromSeq ?? 0, subscriber)) {
+      subscriptions.set(messageId, subscriber)
+      return
+    }
+
+    // Not running here: finished already (tell its final status), or not the user's.
+    const row = await db
+      .from('messages')
+      .join('chats', 'chats.id', 'messages.chat_id')
+      .where('messages.id', messageId)
+      .where('chats.user_id', userId)
+      .where('messages.role', 'assistant')
+      .select('messages.status', 'messages.error')
+      .first()
+    if (!row) return sendError('not_found', 'No such answer.', messageId)
+    // It may have started between the registry check and this read.
+    if (this.registry.subscribe(messageId, userId, frame.fromSeq ?? 0, subscriber)) {
+      subscriptions.set(messageId, subscriber)
+      return
+    }
+    send(
+      JSON.stringify({
+        type: 'done',
+        messageId,
+        status: FINAL_STATUSES.has(row.status) ? row.status : 'interrupted',
+        error: row.error ?? null,
+      })
+    )
+  }
+}
+
+/*
+| Browsers always send Origin on a WebSocket upgrade; it must be this app
+| (APP_URL, or the Host the request was sent to), as on /livestore-sync.
+*/
+function originAllowed(req: IncomingMessage, appOrigin: string) {
+  const origin = req.headers.origin
+  if (!origin) return false
+  let parsed: URL
+  try {
+    parsed = new URL(origin)
+  } catch {
+    return false
+  }
+  if (parsed.origin === appOrigin) return true
+  return req.headers.host !== undefined && parsed.host === req.headers.host
+}
+
+function pathOf(req: IncomingMessage) {
+  const url = req.url ?? '/'
+  const query = url.indexOf('?')
+  return query === -1 ? url : url.slice(0, query)
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  500: 'Internal Server Error',
+}
+
+function refuse(socket: Duplex, status: number) {
+  if (socket.destroyed) return
+  socket.once('finish', () => socket.destroy())
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`
+  )
+}

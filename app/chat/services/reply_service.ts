@@ -1,0 +1,205 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import ModelCatalogService from '#catalog/services/model_catalog_service'
+import KeyResolver from '#keys/services/key_resolver'
+import ProviderFactory, { ProviderUnavailableError } from '#llm/services/provider_factory'
+import type { FinalMessageStatus, MessageStatus } from '#shared/livestore/schema'
+import { GenerationRegistry } from '#chat/services/generation_registry'
+import GenerationRunner from '#chat/services/generation_runner'
+import {
+  assistantIdTaken,
+  chatNotFound,
+  messageNotFound,
+  messageNotSynced,
+  notAUserMessage,
+  providerUnavailable,
+  unknownModel,
+} from '#chat/chat_errors'
+
+export interface ReplyUser {
+  id: string
+  isPayingUser: boolean
+}
+
+export interface ReplyRequest {
+  chatId: string
+  /* The user message answered. */
+  messageId: string
+  assistantMessageId: string
+  model?: string
+}
+
+export interface ReplyAccepted {
+  assistantMessageId: string
+  chatId: string
+  parentId: string
+  model: string
+  status: MessageStatus
+  /* False when this request found the answer already started (idempotent repeat). */
+  created: boolean
+}
+
+interface ChatRow {
+  id: string
+  model: string | null
+  system_prompt: string | null
+  temperature: number | null
+}
+
+/*
+| The reply endpoint's logic: ownership, idempotency on the answer id, model
+| and key resolution (refusals are thrown as JSON 4xx exceptions), then a
+| generation started detached from the request.
+*/
+@inject()
+export default class ReplyService {
+  constructor(
+    protected registry: GenerationRegistry,
+    protected catalog: ModelCatalogService,
+    protected keys: KeyResolver,
+    protected providers: ProviderFactory,
+    protected runner: GenerationRunner
+  ) {}
+
+  async reply(user: ReplyUser, request: ReplyRequest): Promise<ReplyAccepted> {
+    const chat = await this.#chat(user.id, request.chatId)
+
+    const repeated = await this.#existingAnswer(user.id, request)
+    if (repeated) return repeated
+
+    const question = await db
+      .from('messages')
+      .where('id', request.messageId)
+      .where('chat_id', chat.id)
+      .select('id', 'role', 'parent_message_id')
+      .first()
+    if (!question) throw messageNotSynced()
+    if (question.role !== 'user') throw notAUserMessage()
+
+    const modelId = request.model ?? chat.model ?? ''
+    const model = modelId ? await this.catalog.find(modelId) : null
+    if (!model || !model.isAvailable) throw unknownModel(modelId)
+    const key = await this.keys.resolve(user, model)
+    let language
+    try {
+      language = await this.providers.languageModel(model, key)
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) throw providerUnavailable(error.message)
+      throw error
+    }
+
+    const claimed = this.registry.claim(
+      {
+        messageId: request.assistantMessageId,
+        userId: user.id,
+        chatId: chat.id,
+        parentId: question.id,
+        modelId: model.id,
+      },
+      (generation) =>
+        this.runner.run(generation, {
+          model,
+          key,
+          language,
+          systemPrompt: chat.system_prompt,
+          temperature: chat.temperature,
+          firstExchange: question.parent_message_id === null,
+        })
+    )
+    // Another request for the same answer got there during our awaits.
+    const info = claimed.generation ?? claimed.finished.info
+    if (info.userId !== user.id || info.chatId !== chat.id || info.parentId !== question.id) {
+      throw assistantIdTaken()
+    }
+    return {
+      assistantMessageId: info.messageId,
+      chatId: info.chatId,
+      parentId: info.parentId,
+      model: info.modelId,
+      status: claimed.finished ? claimed.finished.status : 'streaming',
+      created: claimed.created,
+    }
+  }
+
+  /* Stops the answer if it runs; idempotent (a finished answer reports its status). */
+  async stop(
+    user: ReplyUser,
+    chatId: string,
+    assistantMessageId: string
+  ): Promise<{ assistantMessageId: string; status: MessageStatus; stopped: boolean }> {
+    const chat = await this.#chat(user.id, chatId)
+    const running = this.registry.get(assistantMessageId)
+    if (running && running.userId === user.id && running.chatId === chat.id) {
+      const stopped = this.registry.stop(assistantMessageId, user.id) !== null
+      const status: FinalMessageStatus = await running.finished
+      return { assistantMessageId, status, stopped }
+    }
+    const row = await db
+      .from('messages')
+      .where('id', assistantMessageId)
+      .where('chat_id', chat.id)
+      .where('role', 'assistant')
+      .select('status')
+      .first()
+    if (!row) throw messageNotFound()
+    return { assistantMessageId, status: row.status, stopped: false }
+  }
+
+  async #chat(userId: string, chatId: string): Promise<ChatRow> {
+    const chat = await db
+      .from('chats')
+      .where('id', chatId)
+      .where('user_id', userId)
+      .whereNull('deleted_at')
+      .select('id', 'model', 'system_prompt', 'temperature')
+      .first()
+    if (!chat) throw chatNotFound()
+    return chat
+  }
+
+  /*
+  | The same answer id again: running or already stored. The same request
+  | gets the same 202; the id reused for anything else is a conflict.
+  */
+  async #existingAnswer(userId: string, request: ReplyRequest): Promise<ReplyAccepted | null> {
+    const running = this.registry.get(request.assistantMessageId)
+    if (running) {
+      if (
+        running.userId !== userId ||
+        running.chatId !== request.chatId ||
+        running.parentId !== request.messageId
+      ) {
+        throw assistantIdTaken()
+      }
+      return {
+        assistantMessageId: running.messageId,
+        chatId: running.chatId,
+        parentId: running.parentId,
+        model: running.modelId,
+        status: 'streaming',
+        created: false,
+      }
+    }
+    const row = await db
+      .from('messages')
+      .where('id', request.assistantMessageId)
+      .select('chat_id', 'parent_message_id', 'role', 'status', 'model')
+      .first()
+    if (!row) return null
+    if (
+      row.chat_id !== request.chatId ||
+      row.parent_message_id !== request.messageId ||
+      row.role !== 'assistant'
+    ) {
+      throw assistantIdTaken()
+    }
+    return {
+      assistantMessageId: request.assistantMessageId,
+      chatId: row.chat_id,
+      parentId: row.parent_message_id,
+      model: row.model ?? '',
+      status: row.status,
+      created: false,
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { ApplicationService } from '@adonisjs/core/types'
+import type { Server as HttpServer } from 'node:http'
+import type { Server as HttpsServer } from 'node:https'
+import logger from '@adonisjs/core/services/logger'
+import { GenerationRegistry } from '#chat/services/generation_registry'
+import GenerationSettings from '#chat/services/generation_settings'
+import { LiveSocketServer } from '#chat/services/live_socket_server'
+
+/*
+| Generation lives once per process: the registry of running answers, the
+| `/live` WebSocket endpoint on Adonis' HTTP server, and at start the
+| recovery of answers a previous process left streaming (after
+| DatabaseProvider has migrated: providers start in order).
+*/
+export default class ChatProvider {
+  #live: LiveSocketServer | undefined
+
+  constructor(protected app: ApplicationService) {}
+
+  register() {
+    this.app.container.singleton(GenerationRegistry, () => new GenerationRegistry())
+    this.app.container.bind(GenerationSettings, () => new GenerationSettings())
+    this.app.container.singleton(
+      LiveSocketServer,
+      async (resolver) => new LiveSocketServer(await resolver.make(GenerationRegistry))
+    )
+  }
+
+  async start() {
+    const environment = this.app.getEnvironment()
+    if (environment !== 'web' && environment !== 'test') return
+
+    const { default: InterruptedAnswersService } =
+      await import('#chat/services/interrupted_answers_service')
+    const recovery = await this.app.container.make(InterruptedAnswersService)
+    const count = await recovery.finishAll()
+    if (count > 0) logger.info({ count }, 'answers left streaming marked interrupted')
+
+    const server = await this.app.container.make('server')
+    const live = await this.app.container.make(LiveSocketServer)
+    this.#live = live
+    const existing = server.getNodeServer()
+    if (existing) live.attach(existing)
+    // As in SyncProvider: the Node server is handed to setNodeServer after providers start.
+    const setNodeServer = server.setNodeServer.bind(server)
+    server.setNodeServer = (nodeServer: HttpServer | HttpsServer) => {
+      setNodeServer(nodeServer)
+      live.attach(nodeServer)
+    }
+  }
+
+  async shutdown() {
+    this.#live?.close()
+    // Running answers end as interrupted, with their text so far, before the database closes.
+    const registry = await this.app.container.make(GenerationRegistry)
+    await registry.stopAll()
+  }
+}
