@@ -1,0 +1,259 @@
+/*
+| Shared by the generation benchmarks (ttft, long-chat): the app as its own
+| process on a free port with a fresh database folder, its OpenRouter
+| endpoint pointed at an LLM emulator running in this process (so the
+| emulator can be timed directly too), signed-in users over real HTTP, and
+| chat fixtures written straight into the server's tables (the reply
+| endpoint reads the tables; the sync log is not needed for a reply).
+*/
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import { DatabaseSync } from 'node:sqlite'
+import { WebSocket, type RawData } from 'ws'
+import type { LlmEmulator } from '#llm/emulator/llm_emulator'
+
+const ROOT = new URL('../../', import.meta.url)
+export const BENCH_MODEL = 'meta-llama/llama-3.3-70b-instruct'
+const PLATFORM_KEY = 'sk-or-bench-platform-key'
+
+export interface BenchUser {
+  id: string
+  headers: (path: string) => Record<string, string>
+}
+
+export interface BenchApp {
+  appUrl: string
+  emulator: LlmEmulator
+  db: DatabaseSync
+  signInUser: (index: number) => Promise<BenchUser>
+  stop: () => Promise<void>
+}
+
+export async function startBenchApp(name: string): Promise<BenchApp> {
+  const port = await freePort()
+  const appUrl = `http://localhost:${port}`
+  const databaseDir = `tmp/bench/${name}-${process.pid}`
+  const absoluteDatabaseDir = new URL(databaseDir + '/', ROOT).pathname
+  await mkdir(absoluteDatabaseDir, { recursive: true })
+
+  const { LlmEmulator } = await import('#llm/emulator/llm_emulator')
+  const emulator = await LlmEmulator.start({ tokensPerSecond: 0, timeToFirstTokenMs: 0 })
+
+  Object.assign(process.env, {
+    NODE_ENV: 'development',
+    PORT: String(port),
+    HOST: 'localhost',
+    APP_URL: appUrl,
+    DATABASE_DIR: databaseDir,
+    APP_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    SESSION_DRIVER: 'cookie',
+    // Pages render through Vite's dev server (no production build needed for the sign-in form).
+    DEV_MODE: 'true',
+    OPENROUTER_BASE_URL: emulator.openRouterBaseUrl,
+    OPENROUTER_API_KEY: PLATFORM_KEY,
+  })
+  const server = await startServer(appUrl)
+  const db = new DatabaseSync(`${absoluteDatabaseDir}/main.sqlite`)
+  db.exec('PRAGMA busy_timeout = 5000')
+  const { signIn } = await import('#tests/helpers/sign_in')
+
+  return {
+    appUrl,
+    emulator,
+    db,
+    signInUser: async (index) => {
+      const signedIn = await signIn(`bench-${name}-${process.pid}-${index}@example.com`)
+      const row = db.prepare('SELECT id FROM users WHERE email = ?').get(signedIn.email) as {
+        id: string
+      }
+      return { id: row.id, headers: (path) => signedIn.session.headers(path) }
+    },
+    stop: async () => {
+      db.close()
+      await stopServer(server)
+      await emulator.close()
+    },
+  }
+}
+
+const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
+
+export function insertChat(db: DatabaseSync, userId: string) {
+  const id = randomUUID()
+  const now = sqlTime(Date.now())
+  db.prepare(
+    `INSERT INTO chats (id, user_id, title, model, pinned, created_at, updated_at)
+     VALUES (?, ?, 'Bench', ?, 0, ?, ?)`
+  ).run(id, userId, BENCH_MODEL, now, now)
+  return id
+}
+
+export function insertMessage(
+  db: DatabaseSync,
+  chatId: string,
+  parentId: string | null,
+  role: 'user' | 'assistant',
+  content: string,
+  at = Date.now()
+) {
+  const id = randomUUID()
+  db.prepare(
+    `INSERT INTO messages (id, chat_id, parent_message_id, role, content, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'complete', ?, ?)`
+  ).run(id, chatId, parentId, role, content, sqlTime(at), sqlTime(at))
+  return id
+}
+
+/* A /live socket recording, per answer, when its first text frame arrived. */
+export class LiveClient {
+  firstText = new Map<string, number>()
+  done = new Map<string, () => void>()
+  #waiters = new Map<string, (at: number) => void>()
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data: RawData) => {
+      const at = performance.now()
+      const frame = JSON.parse(data.toString())
+      if (
+        (frame.type === 'token' || frame.type === 'snapshot') &&
+        !this.firstText.has(frame.messageId)
+      ) {
+        this.firstText.set(frame.messageId, at)
+        this.#waiters.get(frame.messageId)?.(at)
+      }
+      if (frame.type === 'done' || frame.type === 'error') this.done.get(frame.messageId)?.()
+    })
+  }
+
+  static async open(appUrl: string, user: BenchUser) {
+    const socket = new WebSocket(`${appUrl.replace(/^http/, 'ws')}/live`, {
+      headers: { ...user.headers('/live'), origin: new URL(appUrl).origin },
+    })
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve())
+      socket.once('error', reject)
+    })
+    return new LiveClient(socket)
+  }
+
+  /* Resolves with the time of the answer's first text frame, and once it is done. */
+  watch(messageId: string) {
+    const first = new Promise<number>((resolve) => {
+      const seen = this.firstText.get(messageId)
+      if (seen !== undefined) resolve(seen)
+      else this.#waiters.set(messageId, resolve)
+    })
+    const finished = new Promise<void>((resolve) => this.done.set(messageId, resolve))
+    return { first, finished }
+  }
+
+  subscribe(messageId: string) {
+    this.socket.send(JSON.stringify({ type: 'subscribe', messageId, fromSeq: 0 }))
+  }
+
+  close() {
+    this.socket.terminate()
+  }
+}
+
+export async function postReply(
+  appUrl: string,
+  user: BenchUser,
+  chatId: string,
+  messageId: string,
+  assistantMessageId: string
+) {
+  const path = `/api/chats/${chatId}/messages/${messageId}/reply`
+  const response = await fetch(`${appUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      ...user.headers(path),
+      'accept': 'application/json',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ assistantMessageId }),
+  })
+  const text = await response.text()
+  if (response.status !== 202) throw new Error(`reply answered ${response.status}: ${text}`)
+}
+
+/* The emulator's own time to first token: a streaming request straight to it. */
+export async function directTtft(emulator: LlmEmulator, prompt: string): Promise<number> {
+  const started = performance.now()
+  const response = await fetch(`${emulator.openRouterBaseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'authorization': `Bearer ${PLATFORM_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: BENCH_MODEL,
+      stream: true,
+      messages: [{ role: 'user', content: prompt }],
+    }),
+  })
+  const reader = response.body!.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  let first = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    text += decoder.decode(value, { stream: true })
+    if (!first && /"content":"[^"]/.test(text)) first = performance.now()
+  }
+  if (!first) throw new Error('the emulator sent no text')
+  return first - started
+}
+
+export function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[index]
+}
+
+export const round = (value: number, digits = 3) => Number(value.toFixed(digits))
+
+async function startServer(appUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+    cwd: ROOT.pathname,
+    env: process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  const deadline = performance.now() + 60_000
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`)
+    try {
+      const response = await fetch(`${appUrl}/`)
+      await response.arrayBuffer()
+      return child
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+  child.kill('SIGKILL')
+  throw new Error(`the server did not start within 60 s: ${stderr}`)
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}

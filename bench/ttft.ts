@@ -1,0 +1,129 @@
+/*
+| `npm run bench -- ttft`: what the app adds to a model's time to first token.
+|
+| The app runs as its own process, its OpenRouter endpoint pointed at an LLM
+| emulator in this process (first token at once). For each sample, the
+| browser's path: POST .../reply, then on the 202 a subscribe on /live,
+| until the answer's first text frame. The emulator's own time to first
+| token is measured the same way, straight to it, at the same concurrency.
+|   overhead_p50_ms / overhead_p99_ms            1 stream at a time
+|   overhead_p50_ms_c100 / overhead_p99_ms_c100  100 answers started at once (10 users, 10 tabs each)
+| overhead = percentile(app path) - percentile(emulator direct). One JSON line.
+*/
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import {
+  BENCH_MODEL,
+  LiveClient,
+  directTtft,
+  insertChat,
+  insertMessage,
+  percentile,
+  postReply,
+  round,
+  startBenchApp,
+  type BenchApp,
+  type BenchUser,
+} from './support/chat_bench.ts'
+
+const SERIAL_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100)
+const ROUNDS = 5
+const USERS = 10
+const WARMUP = 30
+const progress = (message: string) => process.stderr.write(`ttft: ${message}\n`)
+const PROMPT = 'Benchmark question [[tokens:20]] [[ttft:0]]'
+
+interface Seat {
+  user: BenchUser
+  live: LiveClient
+  chatId: string
+  questionId: string
+}
+
+export default async function ttftBench() {
+  const app = await startBenchApp('ttft')
+  const seats: Seat[] = []
+  try {
+    // Signing in renders the development sign-in page: 10 users, 10 tabs each, one chat per tab.
+    const users: BenchUser[] = []
+    for (let index = 0; index < Math.min(USERS, CONCURRENCY); index++) {
+      users.push(await app.signInUser(index))
+    }
+    for (let index = 0; index < CONCURRENCY; index++) {
+      const user = users[index % users.length]
+      const chatId = insertChat(app.db, user.id)
+      // Not the chat's first message: no automatic title work after each answer.
+      const opening = insertMessage(app.db, chatId, null, 'user', 'Hello')
+      const answer = insertMessage(app.db, chatId, opening, 'assistant', 'Hi')
+      const questionId = insertMessage(app.db, chatId, answer, 'user', PROMPT)
+      seats.push({ user, live: await LiveClient.open(app.appUrl, user), chatId, questionId })
+    }
+
+    progress(`${seats.length} users signed in`)
+    const accepted: number[] = []
+    const one = async (seat: Seat) => {
+      const answerId = randomUUID()
+      const watched = seat.live.watch(answerId)
+      const started = performance.now()
+      await postReply(app.appUrl, seat.user, seat.chatId, seat.questionId, answerId)
+      accepted.push(performance.now() - started)
+      seat.live.subscribe(answerId)
+      const first = await watched.first
+      await watched.finished
+      return first - started
+    }
+
+    for (let index = 0; index < WARMUP; index++) {
+      await one(seats[0])
+      await directTtft(app.emulator, PROMPT)
+    }
+
+    progress('warmed up')
+    accepted.length = 0
+    const serial: number[] = []
+    const serialDirect: number[] = []
+    for (let index = 0; index < SERIAL_SAMPLES; index++) {
+      serial.push(await one(seats[0]))
+      serialDirect.push(await directTtft(app.emulator, PROMPT))
+    }
+
+    progress('serial done')
+    const acceptedSerial = [...accepted]
+    const concurrent: number[] = []
+    const concurrentDirect: number[] = []
+    for (let pass = 0; pass < ROUNDS; pass++) {
+      concurrent.push(...(await Promise.all(seats.map((seat) => one(seat)))))
+      concurrentDirect.push(
+        ...(await Promise.all(seats.map(() => directTtft(app.emulator, PROMPT))))
+      )
+    }
+
+    const overhead = (path: number[], direct: number[], p: number) =>
+      round(percentile(path, p) - percentile(direct, p))
+    console.log(
+      JSON.stringify({
+        bench: 'ttft',
+        model: BENCH_MODEL,
+        overhead_p50_ms: overhead(serial, serialDirect, 50),
+        overhead_p99_ms: overhead(serial, serialDirect, 99),
+        overhead_p50_ms_c100: overhead(concurrent, concurrentDirect, 50),
+        overhead_p99_ms_c100: overhead(concurrent, concurrentDirect, 99),
+        path_p50_ms: round(percentile(serial, 50)),
+        direct_p50_ms: round(percentile(serialDirect, 50)),
+        path_p50_ms_c100: round(percentile(concurrent, 50)),
+        direct_p50_ms_c100: round(percentile(concurrentDirect, 50)),
+        reply_202_p50_ms: round(percentile(acceptedSerial, 50)),
+        samples: serial.length,
+        samples_c100: concurrent.length,
+      })
+    )
+  } finally {
+    for (const seat of seats) seat.live.close()
+    await stopApp(app)
+  }
+}
+
+async function stopApp(app: BenchApp) {
+  await app.stop()
+}
