@@ -216,7 +216,9 @@ export function percentile(values: number[], p: number) {
 export const round = (value: number, digits = 3) => Number(value.toFixed(digits))
 
 async function startServer(appUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the server.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, '--import=@poppinss/ts-exec', 'bin/server.ts'], {
     cwd: ROOT.pathname,
     env: process.env,
     stdio: ['ignore', 'ignore', 'pipe'],

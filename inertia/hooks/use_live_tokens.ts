@@ -1,0 +1,206 @@
+/*
+| Token-latency text of running answers, from the /live WebSocket
+| (app/chat/services/live_socket_server.ts). One socket per tab, opened on
+| the first subscription and closed a while after the last one; after a
+| drop it reconnects and resubscribes from the last seq it applied, so the
+| server replays only what was missed (or a snapshot of the whole text).
+|
+| Frames (server -> tab):
+|   { type: 'snapshot', messageId, seq, text }   the whole text up to seq
+|   { type: 'token', messageId, seq, text }      one delta, seq = previous + 1
+|   { type: 'done', messageId, status, error }   final; LiveStore brings the stored row too
+|   { type: 'error', code, message, messageId? } e.g. not_found (not running, or not yours)
+| Frames (tab -> server): { type: 'subscribe', messageId, fromSeq } / { type: 'unsubscribe', messageId }
+|
+| Mounting (chat UI): for an assistant row with status 'streaming',
+|   const text = useLiveText(row.id, row.text, row.status === 'streaming')
+| shows the live text while it is ahead of the stored text, the stored text otherwise
+| (checkpoints and the final text arrive through LiveStore).
+*/
+import { useEffect, useSyncExternalStore } from 'react'
+
+export type LiveStatus = 'complete' | 'stopped' | 'error' | 'interrupted'
+
+export interface LiveAnswer {
+  /* Null until the first snapshot or token. */
+  text: string | null
+  seq: number
+  status: LiveStatus | null
+  error: string | null
+}
+
+const EMPTY: LiveAnswer = { text: null, seq: 0, status: null, error: null }
+const IDLE_CLOSE_MS = 30_000
+const NOT_FOUND_RETRIES = 5
+
+interface Entry {
+  state: LiveAnswer
+  /* Mounted components interested in it. */
+  holders: number
+  listeners: Set<() => void>
+  notFound: number
+}
+
+class LiveConnection {
+  #socket: WebSocket | null = null
+  #entries = new Map<string, Entry>()
+  #backoff = 500
+  #reconnectTimer: ReturnType<typeof setTimeout> | null = null
+  #idleTimer: ReturnType<typeof setTimeout> | null = null
+
+  snapshot(messageId: string): LiveAnswer {
+    return this.#entries.get(messageId)?.state ?? EMPTY
+  }
+
+  listen(messageId: string, listener: () => void) {
+    const entry = this.#entry(messageId)
+    entry.listeners.add(listener)
+    return () => {
+      entry.listeners.delete(listener)
+      if (entry.listeners.size === 0 && entry.holders === 0) this.#entries.delete(messageId)
+    }
+  }
+
+  hold(messageId: string) {
+    const entry = this.#entry(messageId)
+    entry.holders++
+    if (this.#idleTimer) clearTimeout(this.#idleTimer)
+    this.#idleTimer = null
+    if (entry.holders === 1 && entry.state.status === null) this.#subscribe(messageId, entry)
+    this.#ensureSocket()
+    return () => {
+      entry.holders--
+      if (entry.holders > 0) return
+      this.#send({ type: 'unsubscribe', messageId })
+      // Kept while listeners remain (a remount soon after reuses the text).
+      if (entry.listeners.size === 0) this.#entries.delete(messageId)
+      if (![...this.#entries.values()].some((e) => e.holders > 0)) {
+        this.#idleTimer = setTimeout(() => this.#close(), IDLE_CLOSE_MS)
+      }
+    }
+  }
+
+  #entry(messageId: string) {
+    let entry = this.#entries.get(messageId)
+    if (!entry) {
+      entry = { state: EMPTY, holders: 0, listeners: new Set(), notFound: 0 }
+      this.#entries.set(messageId, entry)
+    }
+    return entry
+  }
+
+  #set(entry: Entry, state: LiveAnswer) {
+    entry.state = state
+    for (const listener of entry.listeners) listener()
+  }
+
+  #subscribe(messageId: string, entry: Entry) {
+    this.#send({ type: 'subscribe', messageId, fromSeq: entry.state.seq })
+  }
+
+  #send(frame: unknown) {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame))
+  }
+
+  #ensureSocket() {
+    if (this.#socket || this.#reconnectTimer || typeof window === 'undefined') return
+    const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws'
+    const socket = new WebSocket(`${scheme}://${window.location.host}/live`)
+    this.#socket = socket
+    socket.addEventListener('open', () => {
+      this.#backoff = 500
+      for (const [messageId, entry] of this.#entries) {
+        if (entry.holders > 0 && entry.state.status === null) this.#subscribe(messageId, entry)
+      }
+    })
+    socket.addEventListener('message', (event) => this.#onFrame(String(event.data)))
+    socket.addEventListener('close', () => {
+      if (this.#socket !== socket) return
+      this.#socket = null
+      if (![...this.#entries.values()].some((e) => e.holders > 0 && e.state.status === null)) return
+      this.#reconnectTimer = setTimeout(() => {
+        this.#reconnectTimer = null
+        this.#ensureSocket()
+      }, this.#backoff)
+      this.#backoff = Math.min(this.#backoff * 2, 10_000)
+    })
+  }
+
+  #close() {
+    this.#idleTimer = null
+    const socket = this.#socket
+    this.#socket = null
+    socket?.close()
+  }
+
+  #onFrame(data: string) {
+    let frame: any
+    try {
+      frame = JSON.parse(data)
+    } catch {
+      return
+    }
+    const messageId = typeof frame?.messageId === 'string' ? frame.messageId : null
+    const entry = messageId ? this.#entries.get(messageId) : undefined
+    if (!messageId || !entry) return
+    const state = entry.state
+    switch (frame.type) {
+      case 'snapshot':
+        if (frame.seq >= state.seq) {
+          this.#set(entry, { ...state, text: frame.text, seq: frame.seq })
+        }
+        return
+      case 'token':
+        if (frame.seq === state.seq + 1) {
+          this.#set(entry, {
+            ...state,
+            text: (state.text ?? '') + frame.text,
+            seq: frame.seq,
+          })
+        } else if (frame.seq > state.seq + 1) {
+          // A gap (should not happen on one socket): ask again from what we have.
+          this.#send({ type: 'unsubscribe', messageId })
+          this.#subscribe(messageId, entry)
+        }
+        return
+      case 'done':
+        this.#set(entry, { ...state, status: frame.status, error: frame.error ?? null })
+        return
+      case 'error':
+        // Not running yet (the reply's 202 may still be on its way) or not ours: retry a little.
+        if (frame.code === 'not_found' && entry.holders > 0 && entry.notFound < NOT_FOUND_RETRIES) {
+          entry.notFound++
+          setTimeout(() => {
+            if (entry.holders > 0 && entry.state.status === null) this.#subscribe(messageId, entry)
+          }, 300 * entry.notFound)
+        }
+        return
+    }
+  }
+}
+
+let connection: LiveConnection | null = null
+const live = () => (connection ??= new LiveConnection())
+
+/* The live state of one answer while `streaming` is true. */
+export function useLiveTokens(messageId: string, streaming: boolean): LiveAnswer {
+  useEffect(() => {
+    if (!streaming) return
+    return live().hold(messageId)
+  }, [messageId, streaming])
+  return useSyncExternalStore(
+    (listener) => live().listen(messageId, listener),
+    () => live().snapshot(messageId),
+    () => EMPTY
+  )
+}
+
+/*
+| The text to show: the live text while it is ahead of what LiveStore has
+| stored (checkpoints lag by up to two seconds), the stored text otherwise.
+*/
+export function useLiveText(messageId: string, storedText: string, streaming: boolean): string {
+  const answer = useLiveTokens(messageId, streaming)
+  if (answer.text !== null && answer.text.length > storedText.length) return answer.text
+  return storedText
+}
