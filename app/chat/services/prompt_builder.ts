@@ -43,6 +43,7 @@ export function buildPrompt(
       (message.role === 'user' || message.role === 'assistant') && message.content.length > 0
   )
   const kept: ModelMessage[] = []
+  let cut = false
   let index = usable.length - 1
   for (; index >= 0; index--) {
     const message = usable[index]
@@ -52,6 +53,7 @@ export function buildPrompt(
         // The newest message alone is too long: keep its end, which the user wrote last.
         const chars = Math.max(0, (budget - MESSAGE_OVERHEAD - approxTokens(TRIM_MARKER)) * 4)
         kept.unshift({ role: 'user', content: message.content.slice(-chars) })
+        cut = true
         index--
       }
       break
@@ -63,8 +65,13 @@ export function buildPrompt(
         : { role: 'assistant', content: message.content }
     )
   }
-  const trimmed = index + 1
-  if (trimmed > 0) {
+  let trimmed = index + 1
+  // An answer whose question was left out would open the prompt: it goes too.
+  if (trimmed > 0 && kept.length > 1 && kept[0].role === 'assistant') {
+    kept.shift()
+    trimmed++
+  }
+  if (trimmed > 0 || cut) {
     const first = kept[0]
     // Merged into the first kept message: some providers refuse two user turns in a row.
     if (first && first.role === 'user' && typeof first.content === 'string') {
