@@ -6,6 +6,7 @@ import { startEmulatorForApp } from '#tests/support/llm'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
 import GenerationSettings from '#chat/services/generation_settings'
 import InterruptedAnswersService from '#chat/services/interrupted_answers_service'
+import { GenerationRegistry } from '#chat/services/generation_registry'
 import { ConversationPath, PATH_SQL } from '#chat/services/conversation_path'
 import { titleFromMessage } from '#chat/services/chat_title_service'
 import ModelCatalogService from '#catalog/services/model_catalog_service'
@@ -507,6 +508,29 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
     await recovery.finishAll()
     const again = await syncEvents(alice.id, 0, answerId, 'v1.AssistantMessageFinished')
     assert.lengthOf(again, 1)
+  })
+
+  test('on shutdown, running answers end as interrupted with their text so far', async ({
+    assert,
+  }) => {
+    const alice = await chatUser('alice')
+    const chatId = await createChat(alice, { model: MODEL, title: 'Shutdown' })
+    const question = await sendUserMessage(alice, chatId, null, 'Slow [[tokens:5000]] [[tps:100]]')
+    const live = await openLive(alice)
+    const answerId = randomUUID()
+    assert.equal(await replyStatus(alice, chatId, question, { assistantMessageId: answerId }), 202)
+    live.send({ type: 'subscribe', messageId: answerId })
+    await live.next((frame) => frame.type === 'token' && frame.seq >= 3)
+
+    // What ChatProvider.shutdown does before the database closes.
+    const registry = await app.container.make(GenerationRegistry)
+    await registry.stopAll()
+    const row = (await messageRow(answerId))!
+    assert.equal(row.status, 'interrupted')
+    assert.isTrue(row.content.startsWith('Echo: Slow'))
+    const done = await live.next((frame) => frame.type === 'done')
+    assert.equal(done.status, 'interrupted')
+    live.close()
   })
 
   test('an automatic title after the first exchange, unless the user renamed the chat', async ({
