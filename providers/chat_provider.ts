@@ -1,6 +1,7 @@
 import type { ApplicationService } from '@adonisjs/core/types'
 import type { Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import logger from '@adonisjs/core/services/logger'
 import { GenerationRegistry } from '#chat/services/generation_registry'
 import GenerationSettings from '#chat/services/generation_settings'
@@ -29,6 +30,7 @@ export default class ChatProvider {
   async start() {
     const environment = this.app.getEnvironment()
     if (environment !== 'web' && environment !== 'test') return
+    if (process.env.BENCH_REPORT_LAG === '1') this.#reportLag()
 
     const { default: InterruptedAnswersService } =
       await import('#chat/services/interrupted_answers_service')
@@ -47,6 +49,20 @@ export default class ChatProvider {
       setNodeServer(nodeServer)
       live.attach(nodeServer)
     }
+  }
+
+  /*
+  | For `npm run bench -- streams` only: the event loop's delay histogram on
+  | stderr every second (p99 in ms), reset after each report.
+  */
+  #reportLag() {
+    const histogram = monitorEventLoopDelay({ resolution: 5 })
+    histogram.enable()
+    const timer = setInterval(() => {
+      process.stderr.write(`LOOP_LAG_P99_MS ${(histogram.percentile(99) / 1e6).toFixed(3)}\n`)
+      histogram.reset()
+    }, 1_000)
+    timer.unref()
   }
 
   async shutdown() {

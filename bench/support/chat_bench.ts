@@ -26,6 +26,8 @@ export interface BenchUser {
 
 export interface BenchApp {
   appUrl: string
+  /* Lines the server wrote to stderr (LOOP_LAG_P99_MS reports with BENCH_REPORT_LAG=1). */
+  serverLines: string[]
   emulator: LlmEmulator
   db: DatabaseSync
   signInUser: (index: number) => Promise<BenchUser>
@@ -56,13 +58,15 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
     OPENROUTER_BASE_URL: emulator.openRouterBaseUrl,
     OPENROUTER_API_KEY: PLATFORM_KEY,
   })
-  const server = await startServer(appUrl)
+  const serverLines: string[] = []
+  const server = await startServer(appUrl, serverLines)
   const db = new DatabaseSync(`${absoluteDatabaseDir}/main.sqlite`)
   db.exec('PRAGMA busy_timeout = 5000')
   const { signIn } = await import('#tests/helpers/sign_in')
 
   return {
     appUrl,
+    serverLines,
     emulator,
     db,
     signInUser: async (index) => {
@@ -111,6 +115,8 @@ export function insertMessage(
 /* A /live socket recording, per answer, when its first text frame arrived. */
 export class LiveClient {
   firstText = new Map<string, number>()
+  /* Per answer: the text assembled from snapshot and token frames, and seq gaps seen. */
+  texts = new Map<string, { text: string; seq: number; gaps: number; tokens: number }>()
   done = new Map<string, () => void>()
   #waiters = new Map<string, (at: number) => void>()
 
@@ -124,6 +130,19 @@ export class LiveClient {
       ) {
         this.firstText.set(frame.messageId, at)
         this.#waiters.get(frame.messageId)?.(at)
+      }
+      if (frame.type === 'snapshot' || frame.type === 'token') {
+        let entry = this.texts.get(frame.messageId)
+        if (!entry)
+          this.texts.set(frame.messageId, (entry = { text: '', seq: 0, gaps: 0, tokens: 0 }))
+        if (frame.type === 'snapshot') {
+          entry.text = frame.text
+        } else {
+          if (frame.seq !== entry.seq + 1) entry.gaps++
+          entry.text += frame.text
+          entry.tokens++
+        }
+        entry.seq = frame.seq
       }
       if (frame.type === 'done' || frame.type === 'error') this.done.get(frame.messageId)?.()
     })
@@ -215,16 +234,24 @@ export function percentile(values: number[], p: number) {
 
 export const round = (value: number, digits = 3) => Number(value.toFixed(digits))
 
-async function startServer(appUrl: string): Promise<ChildProcess> {
+async function startServer(appUrl: string, lines: string[] = []): Promise<ChildProcess> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the server.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const child = spawn(process.execPath, [...nodeArgs, '--import=@poppinss/ts-exec', 'bin/server.ts'], {
-    cwd: ROOT.pathname,
-    env: process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import=@poppinss/ts-exec', 'bin/server.ts'],
+    {
+      cwd: ROOT.pathname,
+      env: process.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }
+  )
   let stderr = ''
-  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk
+    lines.push(...String(chunk).split('\n').filter(Boolean))
+    if (lines.length > 10_000) lines.splice(0, lines.length - 10_000)
+  })
   const deadline = performance.now() + 60_000
   while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`)
