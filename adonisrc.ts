@@ -59,7 +59,8 @@ export default defineConfig({
         timeout: 120000,
       },
     ],
-    forceExit: false,
+    /* A lingering handle (Vite, a socket) must never keep CI waiting. */
+    forceExit: true,
   },
 
   metaFiles: [

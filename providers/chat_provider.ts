@@ -6,6 +6,7 @@ import logger from '@adonisjs/core/services/logger'
 import { GenerationRegistry } from '#chat/services/generation_registry'
 import GenerationSettings from '#chat/services/generation_settings'
 import { LiveSocketServer } from '#chat/services/live_socket_server'
+import { servesRequests } from '#core/app_lifecycle'
 
 /*
 | Generation lives once per process: the registry of running answers, the
@@ -28,8 +29,7 @@ export default class ChatProvider {
   }
 
   async start() {
-    const environment = this.app.getEnvironment()
-    if (environment !== 'web' && environment !== 'test') return
+    if (!servesRequests(this.app)) return
     if (process.env.BENCH_REPORT_LAG === '1') this.#reportLag()
 
     const { default: InterruptedAnswersService } =

@@ -1,4 +1,5 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import { servesRequests } from '#core/app_lifecycle'
 
 /*
 | Brings every SQLite file up to date before the server takes requests, so a
@@ -9,8 +10,7 @@ export default class DatabaseProvider {
   constructor(protected app: ApplicationService) {}
 
   async start() {
-    const environment = this.app.getEnvironment()
-    if (environment !== 'web' && environment !== 'test') return
+    if (!servesRequests(this.app)) return
 
     const { default: env } = await import('#start/env')
     if (env.get('DB_AUTO_MIGRATE', true) === false) return

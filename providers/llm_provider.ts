@@ -1,4 +1,5 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import { servesRequests } from '#core/app_lifecycle'
 
 /*
 | Models and keys: the API key vault as a singleton (its per-APP_KEY
@@ -16,8 +17,7 @@ export default class LlmProvider {
   }
 
   async start() {
-    const environment = this.app.getEnvironment()
-    if (environment !== 'web' && environment !== 'test') return
+    if (!servesRequests(this.app)) return
     const { default: ModelCatalogService } = await import('#catalog/services/model_catalog_service')
     await new ModelCatalogService().seed()
   }

@@ -1,6 +1,7 @@
 import { assert } from '@japa/assert'
 import { apiClient } from '@japa/api-client'
 import { chromium } from 'playwright-core'
+import { spec } from '@japa/runner/reporters'
 import app from '@adonisjs/core/services/app'
 import type { Config } from '@japa/runner/types'
 import { pluginAdonisJS } from '@japa/plugin-adonisjs'
@@ -44,6 +45,27 @@ export const plugins: Config['plugins'] = [
   sessionBrowserClient(app),
   authBrowserClient(app),
 ]
+
+/*
+| Besides the spec output, one plain "N passed, N failed" line as the very
+| last thing printed, which CI tooling reads as the run's verdict.
+*/
+export const reporters: Config['reporters'] = {
+  activated: ['spec', 'closing-line'],
+  list: [
+    spec(),
+    {
+      name: 'closing-line',
+      handler: (runner) => {
+        process.once('exit', () => {
+          const { passed, failed, skipped } = runner.getSummary().aggregates
+          const tail = skipped ? `, ${skipped} skipped` : ''
+          process.stdout.write(`${passed} passed, ${failed} failed${tail}\n`)
+        })
+      },
+    },
+  ],
+}
 
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   setup: [],
