@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { StoredSyncEvent } from '#sync/sync_types'
-import { SyncProjection, sqlTimestamp, type ProjectableEvent } from '#sync/services/sync_projection'
+import {
+  SyncProjection,
+  sqlTimestamp,
+  type ProjectableEvent,
+  type SqlRunner,
+} from '#sync/services/sync_projection'
 
 export interface StoreRecord {
   storeId: string
@@ -28,13 +33,44 @@ export class HeadMovedError extends Error {
   }
 }
 
+/* The slice of a better-sqlite3 Database this module uses. */
+interface BetterSqliteConnection {
+  prepare(sql: string): { run(...bindings: unknown[]): { changes: number } }
+  transaction(fn: () => void): () => void
+}
+
+const INSERT_EVENT = `INSERT INTO sync_events
+  (store_id, seq_num, parent_seq_num, name, args, client_id, session_id, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+const ADVANCE_HEAD = `UPDATE sync_stores SET head = ?, updated_at = ? WHERE store_id = ? AND head = ?`
+
+interface PendingAppend {
+  store: { storeId: string; userId: string; head: number }
+  events: StoredSyncEvent[]
+  projectable: ProjectableEvent[]
+  resolve: (head: number) => void
+  reject: (error: unknown) => void
+}
+
 /*
 | The event log tables (sync_stores, sync_events) on the main connection.
 | Appending writes the events, advances the head and projects into
 | chats/messages in one transaction: either all of it happens or none.
+|
+| Appends of different stores that arrive in the same turn of the event loop
+| share one SQLite transaction (group commit), each inside its own savepoint:
+| one failing append rolls back alone. A store never has two appends in flight
+| (SyncService queues them), so a group holds at most one per store.
 */
 export class SyncEventLog {
   #projection = new SyncProjection()
+  #pending: PendingAppend[] = []
+  #flushScheduled = false
+  #statements = new WeakMap<
+    BetterSqliteConnection,
+    Map<string, { run(...bindings: unknown[]): { changes: number } }>
+  >()
 
   /* The store's row, created on first use with its permanent backendId. */
   async openStore(storeId: string, userId: string): Promise<StoreRecord> {
@@ -75,40 +111,103 @@ export class SyncEventLog {
     return rows.map(toStoredEvent)
   }
 
-  async append(
+  append(
     store: { storeId: string; userId: string; head: number },
     events: StoredSyncEvent[],
     projectable: ProjectableEvent[]
-  ) {
-    const newHead = events[events.length - 1].seqNum
-    await db.transaction(async (trx) => {
-      await trx
-        .insertQuery()
-        .table('sync_events')
-        .multiInsert(
-          events.map((event) => ({
-            store_id: store.storeId,
-            seq_num: event.seqNum,
-            parent_seq_num: event.parentSeqNum,
-            name: event.name,
-            args: event.argsJson,
-            client_id: event.clientId,
-            session_id: event.sessionId,
-            created_at: event.createdAt,
-          }))
-        )
-      // Guarded by the old head, so a second process writing the same store fails loudly.
-      const updated = await trx
-        .from('sync_stores')
-        .where('store_id', store.storeId)
-        .where('head', store.head)
-        .update({ head: newHead, updated_at: sqlTimestamp(events[events.length - 1].createdAt) })
-      if (Number(Array.isArray(updated) ? updated[0] : updated) !== 1) {
-        throw new HeadMovedError(store.storeId)
+  ): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ store, events, projectable, resolve, reject })
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true
+        setImmediate(() => void this.#flush())
       }
-      await this.#projection.apply(trx, store.userId, projectable)
     })
-    return newHead
+  }
+
+  async #flush() {
+    this.#flushScheduled = false
+    const group = this.#pending
+    this.#pending = []
+    const outcomes: Array<{ ok: true; head: number } | { ok: false; error: unknown }> = []
+    // The main connection's own better-sqlite3 handle, borrowed from Lucid's pool (one
+    // connection for SQLite) and given back at once: the whole group is one synchronous
+    // transaction of prepared statements, far cheaper than a query builder round trip per row.
+    const knex = db.connection().getWriteClient()
+    let connection: BetterSqliteConnection
+    try {
+      connection = await knex.client.acquireConnection()
+    } catch (error) {
+      for (const item of group) item.reject(error)
+      return
+    }
+    try {
+      const run = this.#runner(connection)
+      connection.transaction(() => {
+        for (const item of group) {
+          try {
+            // Nested: a savepoint, so this append rolls back alone if it throws.
+            connection.transaction(() => this.#write(run, item))()
+            outcomes.push({ ok: true, head: item.events[item.events.length - 1].seqNum })
+          } catch (error) {
+            outcomes.push({ ok: false, error })
+          }
+        }
+      })()
+    } catch (error) {
+      // The commit itself failed: nothing of the group was written.
+      outcomes.length = 0
+      for (const _ of group) outcomes.push({ ok: false, error })
+    } finally {
+      knex.client.releaseConnection(connection)
+    }
+    group.forEach((item, index) => {
+      const outcome = outcomes[index]
+      if (outcome.ok) item.resolve(outcome.head)
+      else item.reject(outcome.error)
+    })
+  }
+
+  #write(run: SqlRunner, { store, events, projectable }: PendingAppend) {
+    for (const event of events) {
+      run(INSERT_EVENT, [
+        store.storeId,
+        event.seqNum,
+        event.parentSeqNum,
+        event.name,
+        event.argsJson,
+        event.clientId,
+        event.sessionId,
+        event.createdAt,
+      ])
+    }
+    // Guarded by the old head, so a second process writing the same store fails loudly.
+    const changes = run(ADVANCE_HEAD, [
+      events[events.length - 1].seqNum,
+      sqlTimestamp(events[events.length - 1].createdAt),
+      store.storeId,
+      store.head,
+    ])
+    if (changes !== 1) throw new HeadMovedError(store.storeId)
+    this.#projection.apply(run, store.userId, projectable)
+  }
+
+  /* Prepared statements are cached per connection (a pool may replace the connection). */
+  #runner(connection: BetterSqliteConnection) {
+    let statements = this.#statements.get(connection)
+    if (!statements) {
+      statements = new Map()
+      this.#statements.set(connection, statements)
+    }
+    const cache = statements
+    return (sql: string, bindings: unknown[]) => {
+      let statement = cache.get(sql)
+      if (!statement) {
+        statement = connection.prepare(sql)
+        cache.set(sql, statement)
+      }
+      return statement.run(...bindings).changes
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+/* Runs one statement inside the caller's open transaction. */
+export type SqlRunner = (sql: string, bindings: unknown[]) => unknown
 
 export interface ProjectableEvent {
   name: string
@@ -25,19 +26,15 @@ export function sqlTimestamp(value: number | string | Date) {
 | Every statement is idempotent (insert-or-ignore, plain updates).
 */
 export class SyncProjection {
-  async apply(trx: TransactionClientContract, userId: string, events: ProjectableEvent[]) {
-    for (const event of events) await this.#applyOne(trx, userId, event)
+  apply(run: SqlRunner, userId: string, events: ProjectableEvent[]) {
+    for (const event of events) this.#applyOne(run, userId, event)
   }
 
-  async #applyOne(
-    trx: TransactionClientContract,
-    userId: string,
-    { name, args, createdAt }: ProjectableEvent
-  ) {
+  #applyOne(run: SqlRunner, userId: string, { name, args, createdAt }: ProjectableEvent) {
     const now = sqlTimestamp(createdAt)
     switch (name) {
       case 'v1.ChatCreated':
-        return trx.rawQuery(
+        return run(
           `INSERT INTO chats (id, user_id, title, model, pinned, created_at, updated_at)
            VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
           [
@@ -50,34 +47,34 @@ export class SyncProjection {
           ]
         )
       case 'v1.ChatRenamed':
-        return this.#updateChat(trx, userId, args.id, 'title = ?', [args.title])
+        return this.#updateChat(run, userId, args.id, 'title = ?', [args.title])
       case 'v1.ChatPinned':
-        return this.#updateChat(trx, userId, args.id, 'pinned = 1', [])
+        return this.#updateChat(run, userId, args.id, 'pinned = 1', [])
       case 'v1.ChatUnpinned':
-        return this.#updateChat(trx, userId, args.id, 'pinned = 0', [])
+        return this.#updateChat(run, userId, args.id, 'pinned = 0', [])
       case 'v1.ChatDeleted':
-        return this.#updateChat(trx, userId, args.id, 'deleted_at = ?', [
+        return this.#updateChat(run, userId, args.id, 'deleted_at = ?', [
           sqlTimestamp(args.deletedAt),
         ])
       case 'v1.ChatRestored':
-        return this.#updateChat(trx, userId, args.id, 'deleted_at = NULL', [])
+        return this.#updateChat(run, userId, args.id, 'deleted_at = NULL', [])
       case 'v1.ChatModelSet':
-        return this.#updateChat(trx, userId, args.id, 'model = ?', [args.model])
+        return this.#updateChat(run, userId, args.id, 'model = ?', [args.model])
       case 'v1.ChatSettingsSet':
-        return this.#updateChat(trx, userId, args.id, 'system_prompt = ?, temperature = ?', [
+        return this.#updateChat(run, userId, args.id, 'system_prompt = ?, temperature = ?', [
           args.systemPrompt,
           args.temperature,
         ])
       case 'v1.ChatActiveLeafSet':
         return this.#updateChat(
-          trx,
+          run,
           userId,
           args.id,
           'active_leaf_id = (SELECT m.id FROM messages m WHERE m.id = ? AND m.chat_id = chats.id)',
           [args.activeLeafId]
         )
       case 'v1.UserMessageSent':
-        await this.#insertMessage(trx, userId, {
+        this.#insertMessage(run, userId, {
           id: args.id,
           chatId: args.chatId,
           parentId: args.parentId,
@@ -87,9 +84,9 @@ export class SyncProjection {
           model: null,
           createdAt: sqlTimestamp(args.createdAt),
         })
-        return this.#touchChat(trx, userId, args.chatId, args.id, sqlTimestamp(args.createdAt))
+        return this.#touchChat(run, userId, args.chatId, args.id, sqlTimestamp(args.createdAt))
       case 'v1.AssistantMessageStarted':
-        await this.#insertMessage(trx, userId, {
+        this.#insertMessage(run, userId, {
           id: args.id,
           chatId: args.chatId,
           parentId: args.parentId,
@@ -99,16 +96,16 @@ export class SyncProjection {
           model: args.model,
           createdAt: sqlTimestamp(args.createdAt),
         })
-        return this.#touchChat(trx, userId, args.chatId, args.id, sqlTimestamp(args.createdAt))
+        return this.#touchChat(run, userId, args.chatId, args.id, sqlTimestamp(args.createdAt))
       case 'v1.AssistantTextCheckpoint':
-        return trx.rawQuery(
+        return run(
           `UPDATE messages SET content = ?, updated_at = ?
            WHERE id = ? AND status = 'streaming'
              AND chat_id IN (SELECT id FROM chats WHERE user_id = ?)`,
           [args.text, now, args.id, userId]
         )
       case 'v1.AssistantMessageFinished':
-        return trx.rawQuery(
+        return run(
           `UPDATE messages SET content = ?, status = ?, finish_reason = ?, error = ?, usage = ?,
              cost_micros = ?, model = ?, updated_at = ?
            WHERE id = ? AND chat_id IN (SELECT id FROM chats WHERE user_id = ?)`,
@@ -132,21 +129,21 @@ export class SyncProjection {
   }
 
   #updateChat(
-    trx: TransactionClientContract,
+    run: SqlRunner,
     userId: string,
     chatId: string,
     assignments: string,
     bindings: unknown[]
   ) {
-    return trx.rawQuery(`UPDATE chats SET ${assignments} WHERE id = ? AND user_id = ?`, [
+    return run(`UPDATE chats SET ${assignments} WHERE id = ? AND user_id = ?`, [
       ...bindings,
       chatId,
       userId,
-    ] as any[])
+    ])
   }
 
   #insertMessage(
-    trx: TransactionClientContract,
+    run: SqlRunner,
     userId: string,
     message: {
       id: string
@@ -160,7 +157,7 @@ export class SyncProjection {
     }
   ) {
     // INSERT ... SELECT needs its WHERE for SQLite to parse the upsert clause.
-    return trx.rawQuery(
+    return run(
       `INSERT INTO messages (id, chat_id, parent_message_id, role, content, status, model, created_at, updated_at)
        SELECT ?, c.id, (SELECT p.id FROM messages p WHERE p.id = ? AND p.chat_id = c.id), ?, ?, ?, ?, ?, ?
        FROM chats c WHERE c.id = ? AND c.user_id = ?
@@ -176,20 +173,14 @@ export class SyncProjection {
         message.createdAt,
         message.chatId,
         userId,
-      ] as any[]
+      ]
     )
   }
 
   /* A new message becomes the chat's active leaf and its last activity, as in the materializer. */
-  #touchChat(
-    trx: TransactionClientContract,
-    userId: string,
-    chatId: string,
-    messageId: string,
-    at: string
-  ) {
+  #touchChat(run: SqlRunner, userId: string, chatId: string, messageId: string, at: string) {
     return this.#updateChat(
-      trx,
+      run,
       userId,
       chatId,
       'active_leaf_id = (SELECT m.id FROM messages m WHERE m.id = ? AND m.chat_id = chats.id), updated_at = ?',

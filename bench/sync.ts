@@ -1,0 +1,602 @@
+/*
+| `npm run bench -- sync`: the sync endpoint under load, on loopback.
+|
+| Starts the app (bin/server.ts) as its own process on a free port with a
+| fresh database folder, signs users in through the development OpenID
+| Connect provider (real HTTP), then measures:
+|   delivery_p50_ms / delivery_p95_ms   a push sent by one device until another device of
+|                                       the same user has the event (raw sockets)
+|   delivery_materialized_p50_ms        the same, until a LiveStore client has materialized it
+|   push_events_per_s                   sustained accepted events/s, 100 stores pushing at once
+|                                       (batches of 10, each socket also holding its live pull)
+|   push_events_per_s_batch1            the same with one event per push
+|   idle_rss_kb_per_connection          server RSS growth per idle sync socket (1,000 sockets,
+|                                       each with a live pull open)
+|   initial_sync_s_20k                  a new LiveStore device pulling a user with 1,000 chats
+|                                       and 20,000 messages until all are materialized
+|   initial_pull_transfer_s_20k         the same catch-up read by a raw socket (server + wire only)
+| and prints them as one JSON line. Every loop is bounded.
+|
+| `--only=idle,delivery,push,initial` runs some phases; SYNC_BENCH_VERBOSE=1
+| reports the initial sync's progress on stderr; SYNC_BENCH_CPU_PROFILE=<dir>
+| writes a CPU profile of the server process there.
+*/
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import { WebSocket as WsWebSocket, type RawData } from 'ws'
+
+const ROOT = new URL('../', import.meta.url)
+const USERS = 100
+const IDLE_CONNECTIONS = 1000
+const DELIVERY_SAMPLES = 500
+const MATERIALIZED_SAMPLES = 100
+const PUSHES_PER_STORE = 50
+const PUSH_BATCH = 10
+const PUSHES_PER_STORE_BATCH1 = 100
+const CHATS_20K = 1000
+const MESSAGES_PER_CHAT = 20
+
+interface BenchUser {
+  id: string
+  storeId: string
+  headers: Record<string, string>
+}
+
+interface PendingEvent {
+  name: string
+  args: unknown
+}
+
+const PHASES = ['idle', 'delivery', 'push', 'initial'] as const
+
+/* `npm run bench -- sync [--only=idle,delivery,push,initial]` */
+export default async function syncBench(args: string[] = []) {
+  const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+  const phases = new Set(only ? only.split(',') : PHASES)
+  const port = await freePort()
+  const appUrl = `http://localhost:${port}`
+  const syncUrl = `ws://localhost:${port}/livestore-sync`
+  const databaseDir = `tmp/bench/sync-${process.pid}`
+  const absoluteDatabaseDir = new URL(databaseDir + '/', ROOT).pathname
+  await mkdir(absoluteDatabaseDir, { recursive: true })
+
+  // The server process and this one read the same settings; a throw-away key, nothing from .env.
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: 'localhost',
+    APP_URL: appUrl,
+    DATABASE_DIR: databaseDir,
+    APP_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    SESSION_DRIVER: 'cookie',
+  })
+
+  const server = await startServer(appUrl)
+  const results: Record<string, number | string | null> = {}
+  const sockets: RawClient[] = []
+  try {
+    const signInUser = await sessionMinter(appUrl)
+    const users: BenchUser[] = []
+    for (let index = 0; index < USERS; index++) users.push(await signInUser(index))
+    const connect = async (user: BenchUser) => {
+      const client = await RawClient.connect(syncUrl, user)
+      sockets.push(client)
+      return client
+    }
+
+    // 1. Idle sockets first, on a server that has not yet grown its heap for the load tests.
+    //    A second thousand shows the marginal cost once the heap has grown to its working size.
+    if (phases.has('idle')) {
+      const openIdle = async (count: number) => {
+        const opened: RawClient[] = []
+        for (let index = 0; index < count; index += 50) {
+          const batch = await Promise.all(
+            Array.from({ length: 50 }, (_, i) => connect(users[(index + i) % users.length]))
+          )
+          await Promise.all(batch.map((client) => client.openLivePull()))
+          opened.push(...batch)
+        }
+        await sleep(2000)
+        return opened
+      }
+      // Warm-up: the first upgrades compile and cache the session/auth path; not per-socket cost.
+      for (const client of await openIdle(100)) client.close()
+      await sleep(2000)
+      const rssBefore = rssKb(server.pid!)
+      const first = await openIdle(IDLE_CONNECTIONS)
+      const rssFirst = rssKb(server.pid!)
+      const second = await openIdle(IDLE_CONNECTIONS)
+      const rssSecond = rssKb(server.pid!)
+      results.idle_connections = first.length
+      results.idle_rss_kb_per_connection = round((rssFirst - rssBefore) / first.length, 1)
+      results.idle_rss_kb_per_connection_marginal = round((rssSecond - rssFirst) / second.length, 1)
+      for (const client of [...first, ...second]) client.close()
+      await sleep(500)
+    }
+
+    // 2. Delivery: device A pushes, device B (same user) has it.
+    if (phases.has('delivery')) {
+      const user = users[0]
+      const a = await connect(user)
+      const b = await connect(user)
+      let head = await a.openLivePull()
+      await b.openLivePull()
+      const samples: number[] = []
+      for (let index = 0; index < DELIVERY_SAMPLES; index++) {
+        const seq = head + 1
+        const arrived = b.waitForSeq(seq)
+        const started = performance.now()
+        const exit = await a.push([chatCreated()], head)
+        if (exit.exit._tag !== 'Success')
+          throw new Error(`delivery push refused: ${JSON.stringify(exit)}`)
+        await arrived
+        samples.push(performance.now() - started)
+        head = seq
+      }
+      results.delivery_p50_ms = round(percentile(samples, 50), 2)
+      results.delivery_p95_ms = round(percentile(samples, 95), 2)
+      results.delivery_samples = samples.length
+
+      // The same, until a LiveStore client has materialized the event.
+      const device = await openLiveStoreDevice(users[0], syncUrl)
+      try {
+        const materialized: number[] = []
+        for (let index = 0; index < MATERIALIZED_SAMPLES; index++) {
+          const event = chatCreated()
+          const id = (event.args as { id: string }).id
+          const seen = device.waitForChat(id)
+          const started = performance.now()
+          const exit = await a.push([event], head)
+          if (exit.exit._tag !== 'Success')
+            throw new Error(`delivery push refused: ${JSON.stringify(exit)}`)
+          head++
+          await seen
+          materialized.push(performance.now() - started)
+        }
+        results.delivery_materialized_p50_ms = round(percentile(materialized, 50), 2)
+        results.delivery_materialized_p95_ms = round(percentile(materialized, 95), 2)
+      } finally {
+        await device.close()
+      }
+      a.close()
+      b.close()
+    }
+
+    // 3. Sustained pushes: 100 stores at once, each socket also holding its own live pull.
+    const throughput = async (pushesPerStore: number, batchSize: number) => {
+      const pushers = await Promise.all(users.map((user) => connect(user)))
+      const heads = await Promise.all(pushers.map((client) => client.openLivePull()))
+      const started = performance.now()
+      await Promise.all(
+        pushers.map(async (client, index) => {
+          let head = heads[index]
+          for (let push = 0; push < pushesPerStore; push++) {
+            const batch = Array.from({ length: batchSize }, () => chatCreated())
+            const exit = await client.push(batch, head)
+            if (exit.exit._tag !== 'Success')
+              throw new Error(`push refused: ${JSON.stringify(exit)}`)
+            head += batchSize
+          }
+        })
+      )
+      const seconds = (performance.now() - started) / 1000
+      for (const client of pushers) client.close()
+      return (users.length * pushesPerStore * batchSize) / seconds
+    }
+    if (phases.has('push')) {
+      results.push_events_per_s = Math.round(await throughput(PUSHES_PER_STORE, PUSH_BATCH))
+      results.push_batch = PUSH_BATCH
+      results.push_events_per_s_batch1 = Math.round(await throughput(PUSHES_PER_STORE_BATCH1, 1))
+      results.push_stores = users.length
+    }
+
+    // 4. Initial sync of a user with 1,000 chats and 20,000 messages.
+    if (phases.has('initial')) {
+      const heavy = await signInUser(USERS)
+      const writer = await connect(heavy)
+      let head = await writer.openLivePull()
+      const all: PendingEvent[] = []
+      for (let chat = 0; chat < CHATS_20K; chat++) {
+        const chatId = randomUUID()
+        all.push({
+          name: 'v1.ChatCreated',
+          args: {
+            id: chatId,
+            title: `Chat ${chat}`,
+            model: 'openai/gpt-4o',
+            createdAt: Date.now(),
+          },
+        })
+        let parentId: string | null = null
+        for (let message = 0; message < MESSAGES_PER_CHAT; message++) {
+          const id = randomUUID()
+          all.push({
+            name: 'v1.UserMessageSent',
+            args: {
+              id,
+              chatId,
+              parentId,
+              text: `Message ${message} of chat ${chat}: ${'lorem ipsum dolor sit amet '.repeat(4)}`,
+              createdAt: Date.now(),
+            },
+          })
+          parentId = id
+        }
+      }
+      for (let index = 0; index < all.length; index += 100) {
+        const batch = all.slice(index, index + 100)
+        const exit = await writer.push(batch, head)
+        if (exit.exit._tag !== 'Success')
+          throw new Error(`seed push refused: ${JSON.stringify(exit)}`)
+        head += batch.length
+      }
+      writer.close()
+      results.events_20k = all.length
+
+      const reader = await connect(heavy)
+      const transferStarted = performance.now()
+      const received = await reader.catchUp()
+      results.initial_pull_transfer_s_20k = round((performance.now() - transferStarted) / 1000, 2)
+      if (received !== all.length)
+        throw new Error(`catch-up brought ${received} of ${all.length} events`)
+      reader.close()
+
+      const started = performance.now()
+      const device = await openLiveStoreDevice(heavy, syncUrl)
+      try {
+        await device.waitForCounts(CHATS_20K, CHATS_20K * MESSAGES_PER_CHAT, 180_000)
+        results.initial_sync_s_20k = round((performance.now() - started) / 1000, 2)
+      } catch (error) {
+        results.initial_sync_s_20k = null
+        results.initial_sync_error = String((error as Error).message)
+      } finally {
+        await device.close()
+      }
+    }
+  } finally {
+    for (const client of sockets) client.close()
+    await bootedApp?.terminate()
+    await stopServer(server)
+    await rm(absoluteDatabaseDir, { recursive: true, force: true })
+  }
+
+  console.log(JSON.stringify({ bench: 'sync', ...results }))
+  // LiveStore's Node adapter can keep timers alive after shutdown.
+  process.exit(0)
+}
+
+let bootedApp: { terminate(): Promise<void> } | undefined
+
+/*
+| Signed-in users without the sign-in pages (bin/server.ts serves no Vite
+| assets): the app is booted here as for an ace command, users are created
+| with the User model, and each gets exactly the session cookie the `web`
+| session guard writes after a sign-in (`auth_web` in the cookie session
+| store), encrypted and signed by the app's own encryption service with the
+| throw-away APP_KEY both processes share. Tests sign in over real HTTP.
+*/
+async function sessionMinter(appUrl: string) {
+  await import('reflect-metadata')
+  const { Ignitor, configProvider } = await import('@adonisjs/core')
+  const importer = (filePath: string) =>
+    filePath.startsWith('./') || filePath.startsWith('../')
+      ? import(new URL(filePath, ROOT).href)
+      : import(filePath)
+  const app = new Ignitor(ROOT, { importer })
+    .tap((booting) => booting.booting(async () => void (await import('#start/env'))))
+    .createApp('console')
+  await app.init()
+  await app.boot()
+  await app.start(() => {})
+  bootedApp = app
+
+  const { CookieClient } = await import('@adonisjs/core/http')
+  const { Encryption } = await import('@adonisjs/core/encryption')
+  const { default: User } = await import('#models/user')
+  const { storeIdForUser } = await import('#shared/livestore/schema')
+  const cookies = new CookieClient(await app.container.make(Encryption))
+  const session: any = await configProvider.resolve(app, app.config.get('session'))
+
+  return async (index: number): Promise<BenchUser> => {
+    const user = await User.create({
+      logtoId: randomUUID(),
+      email: `bench-${process.pid}-${index}@example.com`,
+    })
+    const sessionId = randomUUID()
+    const cookie = [
+      `${session.cookieName}=${cookies.sign(session.cookieName, sessionId)}`,
+      `${sessionId}=${cookies.encrypt(sessionId, { auth_web: user.id })}`,
+    ].join('; ')
+    return { id: user.id, storeId: storeIdForUser(user.id), headers: { cookie, origin: appUrl } }
+  }
+}
+
+function chatCreated(): PendingEvent {
+  return {
+    name: 'v1.ChatCreated',
+    args: {
+      id: randomUUID(),
+      title: 'Benchmark chat',
+      model: 'openai/gpt-4o',
+      createdAt: Date.now(),
+    },
+  }
+}
+
+/* A frame-level sync client (the `ws` package): pushes, one live pull, nothing else. */
+class RawClient {
+  #nextId = 0
+  #exits = new Map<string, (frame: any) => void>()
+  #pullId: string | null = null
+  #onChunk: ((frame: any) => void) | null = null
+  #seqWaiters = new Map<number, () => void>()
+  #lastSeq = 0
+
+  private constructor(
+    readonly ws: WsWebSocket,
+    readonly user: BenchUser
+  ) {
+    ws.on('message', (data: RawData) => this.#onMessage(JSON.parse(data.toString())))
+  }
+
+  static async connect(url: string, user: BenchUser) {
+    const ws = new WsWebSocket(`${url}?storeId=${encodeURIComponent(user.storeId)}&transport=ws`, {
+      headers: user.headers,
+      perMessageDeflate: false,
+    })
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+      ws.once('unexpected-response', (_req, res) =>
+        reject(new Error(`upgrade refused: ${res.statusCode}`))
+      )
+    })
+    return new RawClient(ws, user)
+  }
+
+  #onMessage(frame: any) {
+    if (frame._tag === 'Exit') {
+      const resolve = this.#exits.get(frame.requestId)
+      this.#exits.delete(frame.requestId)
+      resolve?.(frame)
+    } else if (frame._tag === 'Chunk' && frame.requestId === this.#pullId) {
+      this.#onChunk?.(frame)
+      for (const item of frame.values[0].batch) {
+        const seq = item.eventEncoded.seqNum
+        this.#lastSeq = Math.max(this.#lastSeq, seq)
+        const waiter = this.#seqWaiters.get(seq)
+        if (waiter) {
+          this.#seqWaiters.delete(seq)
+          waiter()
+        }
+      }
+    }
+  }
+
+  #send(frame: unknown) {
+    this.ws.send(JSON.stringify(frame))
+  }
+
+  /* Opens a live pull from the start; resolves with the head once the catch-up says NoMore. */
+  openLivePull(): Promise<number> {
+    const id = String(this.#nextId++)
+    this.#pullId = id
+    return new Promise((resolve) => {
+      this.#onChunk = (frame) => {
+        if (frame.values[0].pageInfo._tag === 'NoMore') {
+          this.#onChunk = null
+          const batch = frame.values[0].batch
+          resolve(batch.length > 0 ? batch[batch.length - 1].eventEncoded.seqNum : this.#lastSeq)
+        }
+      }
+      this.#send({
+        _tag: 'Request',
+        id,
+        tag: 'SyncWsRpc.Pull',
+        payload: { storeId: this.user.storeId, live: true, cursor: { _tag: 'None' } },
+        headers: [],
+      })
+    })
+  }
+
+  /* A non-live pull from the start; resolves with the number of events once it ends. */
+  catchUp(): Promise<number> {
+    const id = String(this.#nextId++)
+    this.#pullId = id
+    let count = 0
+    return new Promise((resolve) => {
+      this.#onChunk = (frame) => {
+        count += frame.values[0].batch.length
+      }
+      this.#exits.set(id, () => resolve(count))
+      this.#send({
+        _tag: 'Request',
+        id,
+        tag: 'SyncWsRpc.Pull',
+        payload: { storeId: this.user.storeId, live: false, cursor: { _tag: 'None' } },
+        headers: [],
+      })
+    })
+  }
+
+  waitForSeq(seq: number): Promise<void> {
+    if (seq <= this.#lastSeq) return Promise.resolve()
+    return new Promise((resolve) => this.#seqWaiters.set(seq, resolve))
+  }
+
+  push(events: PendingEvent[], head: number): Promise<any> {
+    const id = String(this.#nextId++)
+    const frame = {
+      _tag: 'Request',
+      id,
+      tag: 'SyncWsRpc.Push',
+      payload: {
+        storeId: this.user.storeId,
+        batch: events.map((event, index) => ({
+          ...event,
+          seqNum: head + index + 1,
+          parentSeqNum: head + index,
+          clientId: 'bench',
+          sessionId: 'bench',
+        })),
+        backendId: { _tag: 'None' },
+      },
+      headers: [],
+    }
+    return new Promise((resolve) => {
+      this.#exits.set(id, resolve)
+      this.#send(frame)
+    })
+  }
+
+  close() {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.terminate()
+  }
+}
+
+/*
+| A LiveStore client in this process (adapter-node, in memory) synced by the
+| stock makeWsSync. Node's WebSocket cannot send the cookie, so the global is
+| the `ws` package's with the user's headers while the device exists.
+*/
+async function openLiveStoreDevice(user: BenchUser, syncUrl: string) {
+  const { makeAdapter } = await import('@livestore/adapter-node')
+  const { createStorePromise } = await import('@livestore/livestore')
+  const { makeWsSync } = await import('@livestore/sync-cf/client')
+  const { LogLevel } = await import('@livestore/utils/effect')
+  const { schema, tables } = await import('#shared/livestore/schema')
+
+  const nativeWebSocket = globalThis.WebSocket
+  const headers = user.headers
+  globalThis.WebSocket = class extends WsWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers, perMessageDeflate: false })
+    }
+  } as any
+
+  const store = await createStorePromise({
+    adapter: makeAdapter({
+      storage: { type: 'in-memory' },
+      clientId: `bench-device-${randomUUID()}`,
+      sessionId: 'bench',
+      sync: { backend: makeWsSync({ url: syncUrl }), onSyncError: 'shutdown' },
+    }),
+    schema,
+    storeId: user.storeId,
+    disableDevtools: true,
+    logLevel: LogLevel.Warning,
+  })
+
+  return {
+    waitForChat(id: string): Promise<void> {
+      return new Promise((resolve) => {
+        let unsubscribe: (() => void) | undefined
+        let done = false
+        unsubscribe = store.subscribe(tables.chats.where({ id }).count(), (count: number) => {
+          if (count > 0 && !done) {
+            done = true
+            queueMicrotask(() => unsubscribe?.())
+            resolve()
+          }
+        }) as () => void
+      })
+    },
+    async waitForCounts(chats: number, messages: number, timeoutMs: number) {
+      const deadline = performance.now() + timeoutMs
+      let nextReport = performance.now() + 10_000
+      while (performance.now() < deadline) {
+        if (process.env.SYNC_BENCH_VERBOSE && performance.now() > nextReport) {
+          nextReport += 10_000
+          console.error(
+            `materialized ${store.query(tables.chats.count())} chats, ${store.query(tables.messages.count())} messages`
+          )
+        }
+        if (
+          store.query(tables.chats.count()) >= chats &&
+          store.query(tables.messages.count()) >= messages
+        ) {
+          return
+        }
+        await sleep(10)
+      }
+      throw new Error(`not materialized within ${timeoutMs} ms`)
+    },
+    async close() {
+      await store.shutdownPromise()
+      globalThis.WebSocket = nativeWebSocket
+    },
+  }
+}
+
+async function startServer(appUrl: string): Promise<ChildProcess> {
+  const profile = process.env.SYNC_BENCH_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_CPU_PROFILE}`]
+    : []
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import=@poppinss/ts-exec', 'bin/server.ts'],
+    {
+      cwd: ROOT.pathname,
+      env: process.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }
+  )
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  const deadline = performance.now() + 60_000
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`)
+    try {
+      const response = await fetch(`${appUrl}/`)
+      await response.arrayBuffer()
+      return child
+    } catch {
+      await sleep(200)
+    }
+  }
+  child.kill('SIGKILL')
+  throw new Error(`the server did not start within 60 s: ${stderr}`)
+}
+
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/* Resident memory of a process, from /proc (Linux). */
+function rssKb(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const match = status.match(/^VmRSS:\s+(\d+)\s+kB/m)
+  if (!match) throw new Error('no VmRSS in /proc status')
+  return Number(match[1])
+}
+
+function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[index]
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
