@@ -77,6 +77,7 @@ router
 | state through LiveStore sync.
 */
 const RepliesController = () => import('#chat/controllers/replies_controller')
+const BranchesController = () => import('#chat/controllers/branches_controller')
 
 router
   .group(() => {
@@ -86,5 +87,8 @@ router
     router
       .post('/api/chats/:chatId/messages/:messageId/stop', [RepliesController, 'stop'])
       .as('api.chats.stop')
+    router
+      .post('/api/chats/:chatId/messages/:messageId/branch', [BranchesController, 'store'])
+      .as('api.chats.branch')
   })
   .use(middleware.auth())
