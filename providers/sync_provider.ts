@@ -41,6 +41,10 @@ export default class SyncProvider {
     const existing = server.getNodeServer()
     if (existing) sockets.attach(existing)
 
+    // A signed-out session keeps no live sync socket (cookie sessions cannot be revoked server-side).
+    const emitter = await this.app.container.make('emitter')
+    emitter.on('session_auth:logged_out', ({ sessionId }) => sockets.disconnectSession(sessionId))
+
     const setNodeServer = server.setNodeServer.bind(server)
     server.setNodeServer = (nodeServer: HttpServer | HttpsServer) => {
       setNodeServer(nodeServer)

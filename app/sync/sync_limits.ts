@@ -18,6 +18,8 @@ export const SYNC_LIMITS = {
   pageBytes: 900_000,
   /* Concurrent pull subscriptions on one socket (the stock client opens one). */
   maxPullsPerConnection: 8,
+  /* Pushes awaiting their answer on one socket (the stock client sends one at a time). */
+  maxPushesInFlight: 16,
   /* A client that stops reading: above this much unsent data it is closed and catches up later. */
   maxBufferedBytes: 16 * 1024 * 1024,
 } as const
@@ -27,5 +29,7 @@ export const SYNC_CLOSE = {
   badFrame: 4400,
   forbidden: 4403,
   slowConsumer: 4408,
+  /* The session signed out. */
+  signedOut: 4401,
   shuttingDown: 1001,
 } as const

@@ -252,8 +252,12 @@ export class SyncConnection {
       }
     }
 
-    if (this.#pushes.has(requestId))
+    if (this.#pushes.has(requestId)) {
       return this.#send(requestFailed(requestId, 'duplicate request id'))
+    }
+    if (this.#pushes.size >= SYNC_LIMITS.maxPushesInFlight) {
+      return this.#send(requestFailed(requestId, 'too many pushes in flight'))
+    }
     const pending = { interrupted: false }
     this.#pushes.set(requestId, pending)
     let acknowledged = false

@@ -156,8 +156,7 @@ export class SyncEventLog {
       })()
     } catch (error) {
       // The commit itself failed: nothing of the group was written.
-      outcomes.length = 0
-      for (const _ of group) outcomes.push({ ok: false, error })
+      outcomes.splice(0, outcomes.length, ...group.map(() => ({ ok: false as const, error })))
     } finally {
       knex.client.releaseConnection(connection)
     }

@@ -5,6 +5,8 @@ import SessionMiddleware from '@adonisjs/session/session_middleware'
 
 export interface SyncUser {
   id: string
+  /* The session the socket was opened with (its sockets close when it signs out). */
+  sessionId: string
 }
 
 /*
@@ -30,7 +32,9 @@ export class SyncSessionAuthenticator {
       const authManager = await resolver.make('auth.manager')
       ctx.auth = authManager.createAuthenticator(ctx)
       const guard = ctx.auth.use('web')
-      if (await guard.check()) user = { id: String(guard.getUserOrFail().id) }
+      if (await guard.check()) {
+        user = { id: String(guard.getUserOrFail().id), sessionId: ctx.session.sessionId }
+      }
     })
     return user
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer } from 'ws'
+import { WebSocketServer, type WebSocket } from 'ws'
 import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
 import { storeIdForUser } from '#shared/livestore/schema'
@@ -9,7 +9,7 @@ import type ActivityLogService from '#audit/services/activity_log_service'
 import { SYNC_CLOSE, SYNC_LIMITS, SYNC_PATH } from '#sync/sync_limits'
 import type { SyncService } from '#sync/services/sync_service'
 import { SyncConnection } from '#sync/services/sync_connection'
-import { SyncSessionAuthenticator } from '#sync/services/sync_session_authenticator'
+import { SyncSessionAuthenticator, type SyncUser } from '#sync/services/sync_session_authenticator'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -33,6 +33,9 @@ export class SyncSocketServer {
   })
   #attached = new WeakSet<object>()
   #appOrigin: string
+  /* Open sockets by session id and by user id, to close them at sign-out. */
+  #bySession = new Map<string, Set<WebSocket>>()
+  #byUser = new Map<string, Set<WebSocket>>()
 
   constructor(
     protected sync: SyncService,
@@ -62,8 +65,38 @@ export class SyncSocketServer {
 
   /* Closes every sync socket; clients reconnect with backoff. */
   close() {
-    for (const client of this.#wss.clients)
+    for (const client of this.#wss.clients) {
       client.close(SYNC_CLOSE.shuttingDown, 'server shutting down')
+    }
+  }
+
+  /* Closes the sockets opened with this session (it signed out); returns how many. */
+  disconnectSession(sessionId: string) {
+    return closeAll(this.#bySession.get(sessionId), SYNC_CLOSE.signedOut, 'signed out')
+  }
+
+  /* Closes every socket of a user (e.g. an account deleted or disabled); returns how many. */
+  disconnectUser(userId: string) {
+    return closeAll(this.#byUser.get(userId), SYNC_CLOSE.signedOut, 'signed out')
+  }
+
+  #track(ws: WebSocket, user: SyncUser) {
+    const add = (map: Map<string, Set<WebSocket>>, key: string) => {
+      let set = map.get(key)
+      if (!set) map.set(key, (set = new Set()))
+      set.add(ws)
+    }
+    const remove = (map: Map<string, Set<WebSocket>>, key: string) => {
+      const set = map.get(key)
+      set?.delete(ws)
+      if (set?.size === 0) map.delete(key)
+    }
+    add(this.#bySession, user.sessionId)
+    add(this.#byUser, user.id)
+    ws.once('close', () => {
+      remove(this.#bySession, user.sessionId)
+      remove(this.#byUser, user.id)
+    })
   }
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -85,6 +118,7 @@ export class SyncSocketServer {
     if (socket.destroyed) return
 
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.#track(ws, user)
       new SyncConnection(ws, {
         userId: user.id,
         storeId,
@@ -122,6 +156,13 @@ export class SyncSocketServer {
       logger.error({ err: error }, 'could not record sync.store_denied')
     }
   }
+}
+
+function closeAll(sockets: Set<WebSocket> | undefined, code: number, reason: string) {
+  if (!sockets) return 0
+  const count = sockets.size
+  for (const ws of [...sockets]) ws.close(code, reason)
+  return count
 }
 
 function pathOf(req: IncomingMessage) {

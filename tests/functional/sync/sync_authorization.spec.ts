@@ -9,6 +9,7 @@ import {
   signedInUser,
   syncUrl,
 } from '#tests/functional/sync/sync_helpers'
+import { signOut } from '#tests/helpers/sign_in'
 
 const storeUrl = (storeId: string) =>
   `${syncUrl()}?storeId=${encodeURIComponent(storeId)}&transport=ws`
@@ -112,6 +113,29 @@ test.group('Sync authorization', () => {
     const aliceStore = await db.from('sync_stores').where('store_id', alice.storeId).first()
     assert.isNull(aliceStore)
     assert.lengthOf(await db.from('chats').where('title', 'Not yours'), 0)
+  })
+
+  test("signing out closes that session's sync sockets and its cookie no longer opens one", async ({
+    assert,
+  }) => {
+    const user = await signedInUser('leaving')
+    const other = await signedInUser('staying')
+    const socket = await RawSyncClient.connect(user)
+    const unrelated = await RawSyncClient.connect(other)
+
+    await signOut(user.session)
+    assert.equal(await socket.closed(), 4401)
+    assert.equal(
+      await RawSyncClient.upgradeStatus(storeUrl(user.storeId), {
+        ...user.session.headers('/livestore-sync'),
+        origin: appOrigin(),
+      }),
+      401
+    )
+    // Another session's socket stays open.
+    unrelated.send({ _tag: 'Ping' })
+    await unrelated.next((frame) => frame._tag === 'Pong')
+    unrelated.close()
   })
 
   test("a colliding chat id never touches another user's chat", async ({ assert }) => {

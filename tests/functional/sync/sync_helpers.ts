@@ -7,6 +7,7 @@ import env from '#start/env'
 import User from '#models/user'
 import { schema, storeIdForUser } from '#shared/livestore/schema'
 import { signIn } from '#tests/helpers/sign_in'
+import type { BrowserSession } from '#tests/helpers/browser_session'
 
 /*
 | Helpers for the sync endpoint's functional tests: a signed-in user (real
@@ -24,6 +25,8 @@ export interface SyncUser {
   storeId: string
   /* Cookie + forwarding headers of the signed-in session. */
   headers: Record<string, string>
+  /* The scripted browser that signed in (to sign out, or read fresh headers). */
+  session: BrowserSession
 }
 
 let emailCounter = 0
@@ -33,7 +36,13 @@ export async function signedInUser(prefix = 'sync'): Promise<SyncUser> {
   const signedIn = await signIn(email)
   const user = await User.findByOrFail('email', signedIn.email)
   const headers = signedIn.session.headers('/livestore-sync')
-  return { id: user.id, email: signedIn.email, storeId: storeIdForUser(user.id), headers }
+  return {
+    id: user.id,
+    email: signedIn.email,
+    storeId: storeIdForUser(user.id),
+    headers,
+    session: signedIn.session,
+  }
 }
 
 /*
