@@ -18,8 +18,14 @@ export default function AppLayout({
   chatList,
   newChat,
   actions,
+  fitViewport = false,
 }: {
   children: ReactNode
+  /*
+  | The page is exactly the viewport's height and scrolls inside (the chat
+  | thread): its virtualized message list needs a bounded scroll container.
+  */
+  fitViewport?: boolean
   title?: ReactNode
   chatList?: ReactNode
   newChat?: ReactNode
@@ -31,7 +37,7 @@ export default function AppLayout({
   return (
     <SidebarProvider>
       {user && <AppSidebar user={user} chatList={chatList} newChat={newChat} />}
-      <SidebarInset className="min-h-svh">
+      <SidebarInset className={fitViewport ? 'h-svh min-h-0 overflow-hidden' : 'min-h-svh'}>
         <header className="sticky top-0 z-10 flex h-12 shrink-0 items-center gap-2 border-b border-border/60 bg-background/80 px-3 backdrop-blur supports-[backdrop-filter]:bg-background/60">
           <Tooltip>
             <TooltipTrigger asChild>

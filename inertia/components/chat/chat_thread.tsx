@@ -1,26 +1,23 @@
 import {
   AssistantRuntimeProvider,
   ComposerPrimitive,
-  MessagePrimitive,
   ThreadPrimitive,
-  useAuiState,
   useExternalStoreRuntime,
   type AppendMessage,
   type ThreadMessageLike,
 } from '@assistant-ui/react'
-import { ArrowDownIcon, ArrowUpIcon, CircleAlertIcon } from 'lucide-react'
+import { ArrowDownIcon, ArrowUpIcon } from 'lucide-react'
 import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import type { MessageCustom } from '~/components/chat/message_items'
+import { MessageList } from '~/components/chat/message_list'
 import { toast } from '~/components/chat/toast'
 import { Button } from '~/components/ui/button'
 import { FOCUS_COMPOSER_EVENT } from '~/hooks/use_chat_navigation'
-import { computeActivePath } from '#shared/chat/active_path'
+import type { PathEntry } from '#shared/chat/active_path'
 import { MessageTooLongError } from '~/livestore/chat_actions'
 import type { ThreadMessageRow } from '~/livestore/queries'
-import { cn } from '~/lib/utils'
 
 type MessageRowView = ThreadMessageRow
-
-type MessageCustom = { model: string | null; error: string | null; status: string }
 
 function statusOf(message: MessageRowView): ThreadMessageLike['status'] {
   switch (message.status) {
@@ -60,26 +57,28 @@ function textOf(message: AppendMessage) {
     .trim()
 }
 
+const NO_ENTRIES: readonly PathEntry<MessageRowView>[] = []
+
 /**
  * The thread and composer of one chat (or of a chat about to start), rendered by assistant-ui
- * from LiveStore rows through its external-store runtime. `onSend` commits the user's message
- * under `leafId` (the end of the shown path).
+ * from LiveStore rows through its external-store runtime. `activePath` is the path root ->
+ * active leaf (computeActivePath); `onSend` commits the user's message under `leafId` (the end
+ * of the shown path). The message list is virtualized (message_list.tsx).
  */
 export function ChatThread({
-  messages,
-  activeLeafId,
+  activePath = NO_ENTRIES,
   onSend,
   empty,
+  composerAccessory,
 }: {
-  messages: readonly MessageRowView[]
-  activeLeafId: string | null
+  activePath?: readonly PathEntry<MessageRowView>[]
   onSend: (text: string, parentId: string | null) => void
   empty?: ReactNode
+  /** Shown in the composer's bottom bar (the model picker). */
+  composerAccessory?: ReactNode
 }) {
-  const path = useMemo(
-    () => computeActivePath(messages, activeLeafId).map((entry) => entry.message),
-    [messages, activeLeafId]
-  )
+  const path = useMemo(() => activePath.map((entry) => entry.message), [activePath])
+  const viewportRef = useRef<HTMLDivElement>(null)
   const leafId = path.at(-1)?.id ?? null
   const isRunning = path.some((message) => message.status === 'streaming')
 
@@ -110,14 +109,15 @@ export function ChatThread({
     <AssistantRuntimeProvider runtime={runtime}>
       <ThreadPrimitive.Root className="relative flex min-h-0 flex-1 flex-col">
         <ThreadPrimitive.Viewport
+          ref={viewportRef}
           className="flex min-h-0 flex-1 flex-col overflow-y-auto scroll-smooth px-4"
           data-testid="thread-viewport"
         >
           {path.length === 0 ? (
             empty
           ) : (
-            <div className="mx-auto flex w-full max-w-3xl flex-col gap-6 pt-8 pb-10">
-              <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage }} />
+            <div className="mx-auto flex w-full max-w-3xl flex-col pt-8 pb-4">
+              <MessageList viewportRef={viewportRef} />
             </div>
           )}
           <ThreadPrimitive.ViewportFooter className="sticky bottom-0 mt-auto bg-gradient-to-t from-background from-70% to-transparent pt-6 pb-4">
@@ -132,7 +132,7 @@ export function ChatThread({
                   <ArrowDownIcon />
                 </Button>
               </ThreadPrimitive.ScrollToBottom>
-              <Composer />
+              <Composer accessory={composerAccessory} />
             </div>
           </ThreadPrimitive.ViewportFooter>
         </ThreadPrimitive.Viewport>
@@ -141,7 +141,7 @@ export function ChatThread({
   )
 }
 
-function Composer() {
+function Composer({ accessory }: { accessory?: ReactNode }) {
   const inputRef = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
@@ -165,10 +165,12 @@ function Composer() {
         className="max-h-72 min-h-14 w-full resize-none bg-transparent px-5 pt-4 pb-1 text-[15px] leading-relaxed outline-none placeholder:text-muted-foreground/80"
       />
       <div className="flex items-center justify-between gap-2 px-3 pb-3">
-        <p className="invisible pl-2 text-xs text-muted-foreground/80 select-none sm:visible">
-          <kbd className="font-sans">Enter</kbd> to send ·{' '}
-          <kbd className="font-sans">Shift+Enter</kbd> for a new line
-        </p>
+        {accessory ?? (
+          <p className="invisible pl-2 text-xs text-muted-foreground/80 select-none sm:visible">
+            <kbd className="font-sans">Enter</kbd> to send ·{' '}
+            <kbd className="font-sans">Shift+Enter</kbd> for a new line
+          </p>
+        )}
         <ComposerPrimitive.Send asChild>
           <Button
             size="icon-sm"
@@ -180,71 +182,5 @@ function Composer() {
         </ComposerPrimitive.Send>
       </div>
     </ComposerPrimitive.Root>
-  )
-}
-
-function MessageText({ text }: { text: string }) {
-  return <p className="whitespace-pre-wrap break-words">{text}</p>
-}
-
-function UserMessage() {
-  return (
-    <MessagePrimitive.Root
-      data-testid="user-message"
-      className="flex justify-end animate-in fade-in-0 slide-in-from-bottom-1 duration-200"
-    >
-      <div className="max-w-[85%] rounded-3xl rounded-br-lg bg-muted px-4 py-2.5 text-[15px] leading-relaxed text-foreground">
-        <MessagePrimitive.Parts components={{ Text: MessageText }} />
-      </div>
-    </MessagePrimitive.Root>
-  )
-}
-
-function AssistantMessage() {
-  const custom = useAuiState((state) => state.message.metadata.custom) as MessageCustom
-  const empty = useAuiState((state) =>
-    state.message.content.every((part) => part.type !== 'text' || part.text === '')
-  )
-  const streaming = custom.status === 'streaming'
-
-  return (
-    <MessagePrimitive.Root
-      data-testid="assistant-message"
-      data-status={custom.status}
-      className="flex flex-col gap-1.5 animate-in fade-in-0 duration-200"
-    >
-      {custom.model && (
-        <span className="text-xs font-medium text-muted-foreground">{custom.model}</span>
-      )}
-      <div className={cn('text-[15px] leading-relaxed', streaming && empty && 'hidden')}>
-        <MessagePrimitive.Parts components={{ Text: MessageText }} />
-      </div>
-      {streaming && empty && <TypingDots />}
-      {custom.status === 'error' && (
-        <p className="flex items-center gap-1.5 text-sm text-destructive">
-          <CircleAlertIcon className="size-4" aria-hidden="true" />
-          {custom.error || 'The answer could not be completed.'}
-        </p>
-      )}
-      {(custom.status === 'stopped' || custom.status === 'interrupted') && (
-        <p className="text-xs text-muted-foreground">
-          {custom.status === 'stopped' ? 'Stopped' : 'Interrupted'}
-        </p>
-      )}
-    </MessagePrimitive.Root>
-  )
-}
-
-function TypingDots() {
-  return (
-    <span className="flex h-6 items-center gap-1" aria-label="Writing">
-      {[0, 150, 300].map((delay) => (
-        <span
-          key={delay}
-          className="size-1.5 animate-bounce rounded-full bg-muted-foreground/60"
-          style={{ animationDelay: `${delay}ms` }}
-        />
-      ))}
-    </span>
   )
 }

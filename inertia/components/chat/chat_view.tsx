@@ -4,13 +4,36 @@ import {
   SearchIcon,
   SquarePenIcon,
 } from 'lucide-react'
-import { useCallback, useMemo, type ReactNode } from 'react'
+import { useCallback, useMemo, useState, type ReactNode } from 'react'
 import { ChatThread } from '~/components/chat/chat_thread'
+import { ModelPicker } from '~/components/models/model_picker'
+import { useModelCatalog } from '~/components/models/use_model_catalog'
 import { Button } from '~/components/ui/button'
+import { BranchActionsContext, replyTo, useBranchActions } from '~/hooks/use_branch_actions'
 import { useUserChatStore } from '~/hooks/use_chat_store'
 import { openChat, startNewChat } from '~/hooks/use_chat_navigation'
-import { restoreChat, sendMessage, startChat } from '~/livestore/chat_actions'
+import { computeActivePath } from '#shared/chat/active_path'
+import { events } from '#shared/livestore/schema'
+import {
+  DEFAULT_MODEL_ID,
+  restoreChat,
+  sendMessage,
+  startChat,
+} from '~/livestore/chat_actions'
 import { chatById$, chatMessages$ } from '~/livestore/queries'
+
+/* The composer's model picker; nothing until the catalog has loaded. */
+function ComposerModelPicker({
+  value,
+  onChange,
+}: {
+  value: string
+  onChange: (modelId: string) => void
+}) {
+  const { models } = useModelCatalog()
+  if (!models) return <span />
+  return <ModelPicker models={models} value={value} onChange={onChange} className="max-w-64" />
+}
 
 /**
  * The main area of /chat (a new, empty chat) and /chat/:id. Keyed by chat, so each chat gets
@@ -26,18 +49,19 @@ export function ChatView({ chatId, welcome }: { chatId?: string; welcome: ReactN
 
 function NewChat({ welcome }: { welcome: ReactNode }) {
   const store = useUserChatStore()
+  const [model, setModel] = useState(DEFAULT_MODEL_ID)
   const onSend = useCallback(
     (text: string) => {
-      const { chatId } = startChat(store, text)
+      const { chatId, messageId } = startChat(store, text, model)
       openChat(chatId, { replace: true })
+      replyTo(chatId, messageId)
     },
-    [store]
+    [store, model]
   )
   return (
     <ChatThread
-      messages={[]}
-      activeLeafId={null}
       onSend={onSend}
+      composerAccessory={<ComposerModelPicker value={model} onChange={setModel} />}
       empty={<div className="flex flex-1 flex-col justify-center">{welcome}</div>}
     />
   )
@@ -50,10 +74,21 @@ function ExistingChat({ chatId }: { chatId: string }) {
   const chat = store.useQuery(chatQuery)
   const messages = store.useQuery(messagesQuery)
 
+  const path = useMemo(
+    () => computeActivePath(messages, chat?.activeLeafId ?? null),
+    [messages, chat?.activeLeafId]
+  )
+  const branchActions = useBranchActions(store, chatId, messages, path)
+
   const onSend = useCallback(
     (text: string, parentId: string | null) => {
-      sendMessage(store, chatId, parentId, text)
+      const { messageId } = sendMessage(store, chatId, parentId, text)
+      replyTo(chatId, messageId)
     },
+    [store, chatId]
+  )
+  const onModelChange = useCallback(
+    (model: string) => store.commit(events.chatModelSet({ id: chatId, model })),
     [store, chatId]
   )
 
@@ -96,18 +131,22 @@ function ExistingChat({ chatId }: { chatId: string }) {
   }
 
   return (
-    <ChatThread
-      messages={messages}
-      activeLeafId={chat.activeLeafId}
-      onSend={onSend}
-      empty={
-        <ChatNotice
-          icon={<MessageSquareDashedIcon />}
-          title="No messages yet"
-          body="Write the first one below."
-        />
-      }
-    />
+    <BranchActionsContext.Provider value={branchActions}>
+      <ChatThread
+        activePath={path}
+        onSend={onSend}
+        composerAccessory={
+          <ComposerModelPicker value={chat.model || DEFAULT_MODEL_ID} onChange={onModelChange} />
+        }
+        empty={
+          <ChatNotice
+            icon={<MessageSquareDashedIcon />}
+            title="No messages yet"
+            body="Write the first one below."
+          />
+        }
+      />
+    </BranchActionsContext.Provider>
   )
 }
 

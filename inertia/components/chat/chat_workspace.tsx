@@ -121,6 +121,7 @@ export function ChatWorkspace({ children }: { children: ReactNode }) {
   return (
     <StoreRegistryProvider storeRegistry={storeRegistry}>
       <AppLayout
+        fitViewport
         newChat={<NewChatButton />}
         chatList={
           <StoreBoundary fallback={<ChatListSkeleton />} compact>

@@ -1,0 +1,78 @@
+import { ThreadPrimitive, unstable_useThreadMessageIds } from '@assistant-ui/react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
+import { AssistantMessage, UserMessage } from '~/components/chat/message_items'
+
+const components = { UserMessage, AssistantMessage }
+
+/* A first guess at a message's height; each row is measured once rendered. */
+const ESTIMATED_ROW_PX = 140
+
+/*
+| The thread's messages, virtualized: only the rows in (and a little around)
+| the viewport are in the DOM, so a chat of thousands of messages scrolls and
+| streams as fast as a short one. Rows are assistant-ui messages by id, so
+| each keeps its message context (state, actions) while being windowed.
+| Positions are set through React's style prop (the CSSOM), which the CSP
+| does not restrict.
+*/
+export function MessageList({ viewportRef }: { viewportRef: RefObject<HTMLElement | null> }) {
+  /*
+  | The runtime's own ids, not our path: the runtime takes in a new path one
+  | render later, and a row for a message it does not know yet must not be
+  | asked for (MessageById renders nothing for an unknown id).
+  */
+  const ids = unstable_useThreadMessageIds()
+  const listRef = useRef<HTMLDivElement>(null)
+  /*
+  | The viewport (our parent) attaches its ref after our own layout effects
+  | have run; a passive effect sees it, and the state change re-renders the
+  | virtualizer with its scroll element.
+  */
+  const [scrollElement, setScrollElement] = useState<HTMLElement | null>(null)
+  useEffect(() => setScrollElement(viewportRef.current), [viewportRef])
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scrollElement,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    getItemKey: (index) => ids[index] ?? index,
+    overscan: 6,
+    scrollMargin: listRef.current?.offsetTop ?? 0,
+  })
+
+  /* Open at the latest message. */
+  const opened = useRef(false)
+  useLayoutEffect(() => {
+    if (opened.current || ids.length === 0 || !scrollElement) return
+    opened.current = true
+    virtualizer.scrollToIndex(ids.length - 1, { align: 'end' })
+  }, [ids.length, virtualizer, scrollElement])
+
+  const items = virtualizer.getVirtualItems()
+  const scrollMargin = virtualizer.options.scrollMargin
+
+  return (
+    <div
+      ref={listRef}
+      className="relative w-full"
+      data-testid="message-list"
+      data-count={ids.length}
+      style={{ height: virtualizer.getTotalSize() }}
+    >
+      {items.map((item) => (
+        <div
+          key={item.key}
+          data-index={item.index}
+          ref={virtualizer.measureElement}
+          className="absolute top-0 left-0 w-full pb-6"
+          style={{ transform: `translateY(${item.start - scrollMargin}px)` }}
+        >
+          <ThreadPrimitive.Unstable_MessageById
+            messageId={ids[item.index]}
+            components={components}
+          />
+        </div>
+      ))}
+    </div>
+  )
+}

@@ -1,0 +1,110 @@
+/*
+| The chat's calls to the generation endpoints (app/chat). The user's message
+| is committed to LiveStore first; the reply request may reach the server
+| before sync has brought the message (or a brand-new chat) there: the server
+| answers 409 E_MESSAGE_NOT_SYNCED / 404 E_CHAT_NOT_FOUND and we retry for a
+| while. The answer id is chosen here, so a retried request is idempotent.
+*/
+import { csrfToken } from '~/lib/csrf'
+
+const RETRYABLE = new Set(['E_MESSAGE_NOT_SYNCED', 'E_CHAT_NOT_FOUND'])
+const RETRY_FOR_MS = 20_000
+const RETRY_DELAY_MS = 400
+
+export class ChatRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | null
+  ) {
+    super(message)
+  }
+}
+
+function headers() {
+  return {
+    'accept': 'application/json',
+    'content-type': 'application/json',
+    'x-csrf-token': csrfToken() ?? '',
+  }
+}
+
+async function refusal(response: Response) {
+  let message = `The server refused (HTTP ${response.status}).`
+  let code: string | null = null
+  let retryAfterMs: number | null = null
+  try {
+    const body = (await response.json()) as {
+      errors?: Array<{ message?: string; code?: string; retryAfterMs?: number }>
+    }
+    const first = body.errors?.[0]
+    if (first?.message) message = first.message
+    code = first?.code ?? null
+    retryAfterMs = typeof first?.retryAfterMs === 'number' ? first.retryAfterMs : null
+  } catch {
+    // Not JSON: keep the generic message.
+  }
+  return { error: new ChatRequestError(message, response.status, code), retryAfterMs }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Asks the server to answer `messageId` as `assistantMessageId` (202 once started). */
+export async function requestReply(
+  chatId: string,
+  messageId: string,
+  assistantMessageId: string,
+  options: { model?: string; regenerate?: boolean } = {}
+) {
+  const deadline = Date.now() + RETRY_FOR_MS
+  for (;;) {
+    const response = await fetch(
+      `/api/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}/reply`,
+      {
+        method: 'POST',
+        headers: headers(),
+        credentials: 'same-origin',
+        body: JSON.stringify({ assistantMessageId, ...options }),
+      }
+    )
+    if (response.ok) return
+    const { error, retryAfterMs } = await refusal(response)
+    if (!error.code || !RETRYABLE.has(error.code) || Date.now() > deadline) throw error
+    await sleep(Math.min(Math.max(retryAfterMs ?? RETRY_DELAY_MS, 100), 2000))
+  }
+}
+
+/** Stops a running answer (idempotent). */
+export async function requestStop(chatId: string, assistantMessageId: string) {
+  const response = await fetch(
+    `/api/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(assistantMessageId)}/stop`,
+    { method: 'POST', headers: headers(), credentials: 'same-origin', body: '{}' }
+  )
+  if (!response.ok) {
+    const { error } = await refusal(response)
+    throw error
+  }
+}
+
+/**
+ * Copies the path root -> `messageId` into a new chat `newChatId` (answers included: only the
+ * server may write them). The copy reaches this device through sync.
+ */
+export async function requestBranch(chatId: string, messageId: string, newChatId: string) {
+  const deadline = Date.now() + RETRY_FOR_MS
+  for (;;) {
+    const response = await fetch(
+      `/api/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}/branch`,
+      {
+        method: 'POST',
+        headers: headers(),
+        credentials: 'same-origin',
+        body: JSON.stringify({ newChatId }),
+      }
+    )
+    if (response.ok) return
+    const { error, retryAfterMs } = await refusal(response)
+    if (!error.code || !RETRYABLE.has(error.code) || Date.now() > deadline) throw error
+    await sleep(Math.min(Math.max(retryAfterMs ?? RETRY_DELAY_MS, 100), 2000))
+  }
+}
