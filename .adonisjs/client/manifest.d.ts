@@ -9,3 +9,4 @@
 /// <reference path="../../config/limiter.ts" />
 /// <reference path="../../config/lock.ts" />
 /// <reference path="../../config/logger.ts" />
+/// <reference path="../../config/models.ts" />
