@@ -81,6 +81,22 @@ export function replyTokens(lastUserText: string, count: number): string[] {
   return words.slice(0, Math.max(1, count)).map((word, index) => (index === 0 ? word : ` ${word}`))
 }
 
+/*
+| A title request (the app's automatic chat title) gets a title, not an
+| echo of the instructions: the first words of the quoted message, so a dev
+| chat is named after what the person asked.
+*/
+const TITLE_REQUEST = /^Write a title of at most \w+ words[^\n]*\n\n([\s\S]*)$/
+const TITLE_WORDS = 5
+
+export function titleTokens(lastUserText: string): string[] | null {
+  const match = TITLE_REQUEST.exec(lastUserText.trim())
+  if (!match) return null
+  const words = match[1].replace(DIRECTIVE, ' ').trim().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return null
+  return words.slice(0, TITLE_WORDS).map((word, index) => (index === 0 ? word : ` ${word}`))
+}
+
 export function buildScript(input: {
   model: string
   lastUserText: string
@@ -112,7 +128,7 @@ export function buildScript(input: {
   )
 
   return {
-    tokens: replyTokens(input.lastUserText, count),
+    tokens: titleTokens(input.lastUserText) ?? replyTokens(input.lastUserText, count),
     failure,
     tokensPerSecond: numberOr(
       header('x-emulator-tps') ?? directives.get('tps'),

@@ -69,4 +69,12 @@ test.group('emulator script', () => {
     const dot = (x: number[], y: number[]) => x.reduce((sum, value, i) => sum + value * y[i], 0)
     assert.isAbove(dot(a, c), dot(a, d))
   })
+
+  test('a title request gets the first words of the quoted message, not an echo', ({ assert }) => {
+    const request =
+      'Write a title of at most six words for a conversation that starts with the message ' +
+      'below. Answer with the title only.\n\nPlan a trip to Lisbon in spring [[tokens:6]]'
+    assert.equal(script(request).tokens.join(''), 'Plan a trip to Lisbon')
+    assert.isTrue(script('Write a title please').tokens[0] === 'Echo:')
+  })
 })
