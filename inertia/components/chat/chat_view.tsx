@@ -14,9 +14,13 @@ import { useUserChatStore } from '~/hooks/use_chat_store'
 import { openChat, startNewChat } from '~/hooks/use_chat_navigation'
 import { computeActivePath } from '#shared/chat/active_path'
 import { events } from '#shared/livestore/schema'
-import { DEFAULT_MODEL_ID, restoreChat, sendMessage, startChat } from '~/livestore/chat_actions'
+import {
+  DEFAULT_MODEL_ID,
+  restoreChat,
+  sendMessage,
+  startChat,
+} from '~/livestore/chat_actions'
 import { chatById$, chatMessages$ } from '~/livestore/queries'
-import { useDefaultModel } from '~/components/models/use_default_model'
 
 /* The composer's model picker; nothing until the catalog has loaded. */
 function ComposerModelPicker({
@@ -45,9 +49,7 @@ export function ChatView({ chatId, welcome }: { chatId?: string; welcome: ReactN
 
 function NewChat({ welcome }: { welcome: ReactNode }) {
   const store = useUserChatStore()
-  const defaultModel = useDefaultModel()
-  const [chosenModel, setModel] = useState<string | null>(null)
-  const model = chosenModel ?? defaultModel
+  const [model, setModel] = useState(DEFAULT_MODEL_ID)
   const onSend = useCallback(
     (text: string) => {
       const { chatId, messageId } = startChat(store, text, model)
