@@ -1,17 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, belongsTo, column } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import { jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
 /* Something a user (or the system, userId null) did: sign-up, sign-in, a refused sync... */
-export default class ActivityLog extends BaseModel {
+export default class ActivityLog extends UuidModel {
   static table = 'activity_logs'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare userId: string | null
@@ -27,9 +23,4 @@ export default class ActivityLog extends BaseModel {
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
-
-  @beforeCreate()
-  static assignId(log: ActivityLog) {
-    log.id ??= randomUUID()
-  }
 }

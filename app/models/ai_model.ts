@@ -1,17 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, column, hasMany } from '@adonisjs/lucid/orm'
+import { column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import UserModel from '#models/user_model'
 import { booleanColumn, jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
 /* An AI model of the catalogue (table "models"). */
-export default class AiModel extends BaseModel {
+export default class AiModel extends UuidModel {
   static table = 'models'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare providerName: string
@@ -44,9 +40,4 @@ export default class AiModel extends BaseModel {
 
   @hasMany(() => UserModel, { foreignKey: 'modelId' })
   declare userModels: HasMany<typeof UserModel>
-
-  @beforeCreate()
-  static assignId(model: AiModel) {
-    model.id ??= randomUUID()
-  }
 }

@@ -1,19 +1,15 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, belongsTo, column } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import { jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
 export type AuditAction = 'create' | 'update' | 'delete'
 
 /* One create/update/delete of an audited row; written by app/audit/auditable.ts. */
-export default class AuditLog extends BaseModel {
+export default class AuditLog extends UuidModel {
   static table = 'audit_logs'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   /* The user the row belongs to (not necessarily who made the change). */
   @column()
@@ -39,9 +35,4 @@ export default class AuditLog extends BaseModel {
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
-
-  @beforeCreate()
-  static assignId(log: AuditLog) {
-    log.id ??= randomUUID()
-  }
 }

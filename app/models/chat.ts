@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import Message from '#models/message'
 import { booleanColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
 /* Server copy of a chat the browser keeps in LiveStore (shared/livestore/schema.ts). */
-export default class Chat extends BaseModel {
+export default class Chat extends UuidModel {
   static table = 'chats'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare userId: string
@@ -53,9 +49,4 @@ export default class Chat extends BaseModel {
 
   @hasMany(() => Message)
   declare messages: HasMany<typeof Message>
-
-  @beforeCreate()
-  static assignId(chat: Chat) {
-    chat.id ??= randomUUID()
-  }
 }

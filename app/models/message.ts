@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Chat from '#models/chat'
 import StoredFile from '#models/stored_file'
 import { jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
 export const MESSAGE_ROLES = ['system', 'user', 'assistant', 'tool'] as const
 export type MessageRole = (typeof MESSAGE_ROLES)[number]
@@ -18,12 +18,8 @@ export interface MessageUsage {
 }
 
 /* A message of a chat; parentMessageId makes a chat a tree (edits and regenerations branch). */
-export default class Message extends BaseModel {
+export default class Message extends UuidModel {
   static table = 'messages'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare chatId: string
@@ -78,9 +74,4 @@ export default class Message extends BaseModel {
 
   @hasMany(() => StoredFile)
   declare files: HasMany<typeof StoredFile>
-
-  @beforeCreate()
-  static assignId(message: Message) {
-    message.id ??= randomUUID()
-  }
 }

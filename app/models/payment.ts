@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, beforeCreate, belongsTo, column } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import { withAudit } from '#audit/auditable'
 import { jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
-export default class Payment extends compose(BaseModel, withAudit()) {
+export default class Payment extends compose(UuidModel, withAudit()) {
   static table = 'payments'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare userId: string
@@ -48,9 +44,4 @@ export default class Payment extends compose(BaseModel, withAudit()) {
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
-
-  @beforeCreate()
-  static assignId(payment: Payment) {
-    payment.id ??= randomUUID()
-  }
 }

@@ -1,21 +1,17 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { BaseModel, beforeCreate, belongsTo, column } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import Message from '#models/message'
 import { jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
 /*
 | Metadata of an uploaded file (table "files"); the bytes live in object
 | storage at storagePath. Named StoredFile so it never shadows the global File.
 */
-export default class StoredFile extends BaseModel {
+export default class StoredFile extends UuidModel {
   static table = 'files'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare userId: string
@@ -55,9 +51,4 @@ export default class StoredFile extends BaseModel {
 
   @belongsTo(() => Message)
   declare message: BelongsTo<typeof Message>
-
-  @beforeCreate()
-  static assignId(file: StoredFile) {
-    file.id ??= randomUUID()
-  }
 }

@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, beforeCreate, belongsTo, column } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import { withAudit } from '#audit/auditable'
 import { jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
-export default class Subscription extends compose(BaseModel, withAudit()) {
+export default class Subscription extends compose(UuidModel, withAudit()) {
   static table = 'subscriptions'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare userId: string
@@ -45,9 +41,4 @@ export default class Subscription extends compose(BaseModel, withAudit()) {
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
-
-  @beforeCreate()
-  static assignId(subscription: Subscription) {
-    subscription.id ??= randomUUID()
-  }
 }

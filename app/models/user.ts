@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, beforeCreate, column, hasMany } from '@adonisjs/lucid/orm'
+import { column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { withAudit } from '#audit/auditable'
 import Chat from '#models/chat'
@@ -11,22 +10,18 @@ import Payment from '#models/payment'
 import Subscription from '#models/subscription'
 import ActivityLog from '#models/activity_log'
 import AuditLog from '#models/audit_log'
+import { UuidModel } from '#models/uuid_model'
 
 /*
 | Audited: every create/update/delete writes an audit_logs row owned by the
 | user itself (none for its deletion: the row it would point to is gone).
 */
 export default class User extends compose(
-  BaseModel,
+  UuidModel,
   withAudit({
     ownerId: (user, action) => (action === 'delete' ? null : String(user.$primaryKeyValue)),
   })
 ) {
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
-
   /* The subject ("sub") Logto issued for this person. */
   @column()
   declare logtoId: string
@@ -69,11 +64,6 @@ export default class User extends compose(
 
   @hasMany(() => AuditLog)
   declare auditLogs: HasMany<typeof AuditLog>
-
-  @beforeCreate()
-  static assignId(user: User) {
-    user.id ??= randomUUID()
-  }
 
   /* What the UI calls this person. */
   get displayName() {

@@ -1,24 +1,20 @@
-import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, beforeCreate, belongsTo, column } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import AiModel from '#models/ai_model'
 import { withAudit } from '#audit/auditable'
 import { booleanColumn, jsonColumn } from '#models/json_column'
+import { UuidModel } from '#models/uuid_model'
 
 /*
 | A user's own API key (BYOK) for a model. apiKey must only ever hold
 | ciphertext (sealed with the encryption service; keyVersion names the key
 | that sealed it). It is never serialized and is redacted from audit rows.
 */
-export default class UserModel extends compose(BaseModel, withAudit()) {
+export default class UserModel extends compose(UuidModel, withAudit()) {
   static table = 'user_models'
-  static selfAssignPrimaryKey = true
-
-  @column({ isPrimary: true })
-  declare id: string
 
   @column()
   declare userId: string
@@ -61,9 +57,4 @@ export default class UserModel extends compose(BaseModel, withAudit()) {
 
   @belongsTo(() => AiModel, { foreignKey: 'modelId' })
   declare model: BelongsTo<typeof AiModel>
-
-  @beforeCreate()
-  static assignId(userModel: UserModel) {
-    userModel.id ??= randomUUID()
-  }
 }
