@@ -21,13 +21,12 @@
 | reports the initial sync's progress on stderr; SYNC_BENCH_CPU_PROFILE=<dir>
 | writes a CPU profile of the server process there.
 */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { WebSocket as WsWebSocket, type RawData } from 'ws'
+import { freePort, startServer, stopServer } from './support/server_process.js'
 
 const ROOT = new URL('../', import.meta.url)
 const USERS = 100
@@ -76,7 +75,7 @@ export default async function syncBench(args: string[] = []) {
     SESSION_DRIVER: 'cookie',
   })
 
-  const server = await startServer(appUrl)
+  const server = await startSyncServer(appUrl)
   const results: Record<string, number | string | null> = {}
   const sockets: RawClient[] = []
   try {
@@ -534,54 +533,11 @@ async function openLiveStoreDevice(user: BenchUser, syncUrl: string) {
   }
 }
 
-async function startServer(appUrl: string): Promise<ChildProcess> {
-  const profile = process.env.SYNC_BENCH_CPU_PROFILE
+function startSyncServer(appUrl: string) {
+  const nodeArgs = process.env.SYNC_BENCH_CPU_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_CPU_PROFILE}`]
     : []
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import=@poppinss/ts-exec', 'bin/server.ts'],
-    {
-      cwd: ROOT.pathname,
-      env: process.env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }
-  )
-  let stderr = ''
-  child.stderr!.on('data', (chunk) => (stderr += chunk))
-  const deadline = performance.now() + 60_000
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`)
-    try {
-      const response = await fetch(`${appUrl}/`)
-      await response.arrayBuffer()
-      return child
-    } catch {
-      await sleep(200)
-    }
-  }
-  child.kill('SIGKILL')
-  throw new Error(`the server did not start within 60 s: ${stderr}`)
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(timer)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
+  return startServer(appUrl, { nodeArgs })
 }
 
 /* Resident memory of a process, from /proc (Linux). */

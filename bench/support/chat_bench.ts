@@ -6,14 +6,13 @@
 | chat fixtures written straight into the server's tables (the reply
 | endpoint reads the tables; the sync log is not needed for a reply).
 */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
 import { WebSocket, type RawData } from 'ws'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
+import { freePort, startServer, stopServer } from './server_process.js'
 
 const ROOT = new URL('../../', import.meta.url)
 export const BENCH_MODEL = 'meta-llama/llama-3.3-70b-instruct'
@@ -59,7 +58,7 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
     OPENROUTER_API_KEY: PLATFORM_KEY,
   })
   const serverLines: string[] = []
-  const server = await startServer(appUrl, serverLines)
+  const server = await startChatServer(appUrl, serverLines)
   const db = new DatabaseSync(`${absoluteDatabaseDir}/main.sqlite`)
   db.exec('PRAGMA busy_timeout = 5000')
   const { signIn } = await import('#tests/helpers/sign_in')
@@ -234,55 +233,15 @@ export function percentile(values: number[], p: number) {
 
 export const round = (value: number, digits = 3) => Number(value.toFixed(digits))
 
-async function startServer(appUrl: string, lines: string[] = []): Promise<ChildProcess> {
+/* The server's stderr lines (the last 10,000), for the lag reports it prints. */
+function startChatServer(appUrl: string, lines: string[] = []) {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the server.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--import=@poppinss/ts-exec', 'bin/server.ts'],
-    {
-      cwd: ROOT.pathname,
-      env: process.env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }
-  )
-  let stderr = ''
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk
-    lines.push(...String(chunk).split('\n').filter(Boolean))
-    if (lines.length > 10_000) lines.splice(0, lines.length - 10_000)
-  })
-  const deadline = performance.now() + 60_000
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`)
-    try {
-      const response = await fetch(`${appUrl}/`)
-      await response.arrayBuffer()
-      return child
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-  }
-  child.kill('SIGKILL')
-  throw new Error(`the server did not start within 60 s: ${stderr}`)
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(timer)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
+  return startServer(appUrl, {
+    nodeArgs,
+    onStderr: (chunk) => {
+      lines.push(...chunk.split('\n').filter(Boolean))
+      if (lines.length > 10_000) lines.splice(0, lines.length - 10_000)
+    },
   })
 }
