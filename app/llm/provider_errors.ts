@@ -160,7 +160,11 @@ function classifyApiCall(error: APICallError, options: ClassifyOptions): LlmFail
   const body = error.responseBody ?? ''
   const detail = detailOf(`${error.message}${body ? ` ${body}` : ''}`, options)
 
-  if (status === null) return classifyTransport(error, options)
+  /*
+  | No status, or a 2xx whose body broke off ("Failed to process successful
+  | response": the stream was cut mid-answer): the transport is to blame.
+  */
+  if (status === null || (status >= 200 && status < 300)) return classifyTransport(error, options)
 
   if (status === 401 || status === 403) {
     const reason =

@@ -5,6 +5,7 @@ import {
   buildScript,
   countWords,
   embed,
+  type EmulatorFailure,
   type EmulatorScript,
   type ScriptDefaults,
 } from '#llm/emulator/emulator_script'
@@ -164,6 +165,7 @@ export class LlmEmulator {
   }
   #port = 0
   readonly requests: EmulatorRequestRecord[] = []
+  #oneShotFailures: { failure: EmulatorFailure; whenPromptIncludes: string | null }[] = []
 
   constructor(options: LlmEmulatorOptions = {}) {
     this.#options = {
@@ -227,6 +229,16 @@ export class LlmEmulator {
 
   get googleBaseUrl(): string {
     return `${this.url}/v1beta`
+  }
+
+  /*
+  | Makes the next generation request (chat completions or responses) whose
+  | last user message contains `whenPromptIncludes` (any, when not given) fail
+  | with `failure`, once; later ones answer normally. For a failure the
+  | browser cannot ask for in the prompt without also failing the retry.
+  */
+  failNext(failure: EmulatorFailure, options: { whenPromptIncludes?: string } = {}): void {
+    this.#oneShotFailures.push({ failure, whenPromptIncludes: options.whenPromptIncludes ?? null })
   }
 
   /* Change defaults (speed, accepted keys, models payload) between tests. */
@@ -575,7 +587,9 @@ export class LlmEmulator {
         },
       })
     }
-    const failure = this.#script(body.model, req, texts.join(' '), '').failure
+    const failure = this.#script(body.model, req, texts.join(' '), '', {
+      generation: false,
+    }).failure
     if (failure === '401' || failure === '429' || failure === '500') {
       this.#failEarly(req, res, { failure } as EmulatorScript, false)
       return
@@ -687,19 +701,32 @@ export class LlmEmulator {
 
   /* -------------------------------------------------------------- helpers */
 
-  #script(model: string, req: IncomingMessage, lastUser: string, prompt: string): EmulatorScript {
+  #script(
+    model: string,
+    req: IncomingMessage,
+    lastUser: string,
+    prompt: string,
+    { generation = true } = {}
+  ): EmulatorScript {
     const defaults: ScriptDefaults = {
       tokensPerSecond: this.#options.tokensPerSecond,
       timeToFirstTokenMs: this.#options.timeToFirstTokenMs,
       replyTokens: this.#options.replyTokens,
     }
-    return buildScript({
+    const script = buildScript({
       model,
       lastUserText: lastUser,
       promptText: prompt,
       headers: req.headers,
       defaults,
     })
+    if (!generation || script.failure) return script
+    const index = this.#oneShotFailures.findIndex(
+      (entry) => entry.whenPromptIncludes === null || lastUser.includes(entry.whenPromptIncludes)
+    )
+    if (index === -1) return script
+    const [entry] = this.#oneShotFailures.splice(index, 1)
+    return { ...script, failure: entry.failure }
   }
 
   #usage(script: EmulatorScript, model: string, withCost: boolean) {

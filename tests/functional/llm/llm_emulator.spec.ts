@@ -247,6 +247,21 @@ test.group('LLM emulator', (group) => {
     }
   })
 
+  test('a one-shot failure hits the next matching request only', async ({ assert }) => {
+    const model = createOpenAI({ baseURL: emulator.openaiBaseUrl, apiKey: 'sk-test' }).chat('m')
+    const ask = (prompt: string) =>
+      generateText({ model, prompt, maxRetries: 0 }).catch((error) => error)
+
+    emulator.failNext('429', { whenPromptIncludes: 'marked' })
+    /* Another prompt passes untouched; the first marked one fails; the next one answers. */
+    const other = await ask('other [[tokens:2]]')
+    assert.equal(other.text, 'Echo: other')
+    const failed = await ask('marked [[tokens:2]]')
+    assert.equal(failed.statusCode, 429)
+    const retried = await ask('marked [[tokens:2]]')
+    assert.equal(retried.text, 'Echo: marked')
+  })
+
   test('injected failures: content filter finish', async ({ assert }) => {
     const openai = createOpenAI({ baseURL: emulator.openaiBaseUrl, apiKey: 'sk-test' })
     const chat = await collect(

@@ -138,6 +138,16 @@ test.group('classifyProviderError', () => {
     const b = classifyProviderError(cut, { providerLabel: 'OpenAI' })
     assert.equal(b.kind, 'provider_error')
     assert.include(b.reason, 'closed the connection in the middle')
+    /* The SDKs report the cut with the status of the response that broke off (200). */
+    const cutAfterHeaders = apiError(200, 'Failed to process successful response', {
+      cause: new TypeError('terminated', {
+        cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+      }),
+    })
+    assert.equal(
+      classifyProviderError(cutAfterHeaders, { providerLabel: 'OpenAI' }).reason,
+      'OpenAI closed the connection in the middle of the answer. Try again.'
+    )
 
     assert.equal(classifyProviderError({ weird: true }).kind, 'provider_error')
     assert.equal(classifyProviderError(null).kind, 'provider_error')
