@@ -29,14 +29,32 @@ export const chatById$ = (chatId: string) =>
 
 export type ThreadMessageRow = Pick<
   MessageRow,
-  'id' | 'parentId' | 'role' | 'text' | 'status' | 'model' | 'error' | 'createdAt'
+  | 'id'
+  | 'parentId'
+  | 'role'
+  | 'text'
+  | 'status'
+  | 'model'
+  | 'error'
+  | 'contextStartId'
+  | 'createdAt'
 >
 
 /** Every message of one chat; the thread picks the active path out of them. */
 export const chatMessages$ = (chatId: string) =>
   queryDb(
     tables.messages
-      .select('id', 'parentId', 'role', 'text', 'status', 'model', 'error', 'createdAt')
+      .select(
+        'id',
+        'parentId',
+        'role',
+        'text',
+        'status',
+        'model',
+        'error',
+        'contextStartId',
+        'createdAt'
+      )
       .where({ chatId })
       .orderBy('createdAt', 'asc'),
     { label: `messages:${chatId}`, deps: [chatId] }

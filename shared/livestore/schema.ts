@@ -102,6 +102,11 @@ export const tables = {
       error: State.SQLite.text({ nullable: true }),
       usage: State.SQLite.json({ schema: Usage, nullable: true }),
       costMicros: State.SQLite.integer({ nullable: true }),
+      /**
+       * The prompt of this answer was trimmed to the model's context window: the oldest path
+       * message it was given (the thread shows its cut marker above it). Null: the whole path.
+       */
+      contextStartId: State.SQLite.text({ nullable: true }),
       createdAt: State.SQLite.integer({ default: 0 }),
     },
     indexes: [
@@ -212,6 +217,8 @@ export const events = {
       usage: Schema.NullOr(Usage),
       costMicros: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.nonNegative()))),
       model: ModelId,
+      /** Added later (optional, so older events still decode): see `messages.contextStartId`. */
+      contextStartId: Schema.optional(Schema.NullOr(Id)),
     }),
   }),
 
@@ -274,6 +281,7 @@ const materializers = State.SQLite.materializers(events, {
     usage,
     costMicros,
     model,
+    contextStartId,
   }) =>
     tables.messages
       .update({
@@ -284,6 +292,7 @@ const materializers = State.SQLite.materializers(events, {
         usage,
         costMicros: costMicros ?? null,
         model,
+        contextStartId: contextStartId ?? null,
       })
       .where({ id }),
 })

@@ -21,6 +21,7 @@ test.group('buildPrompt', () => {
   test('a path that fits is sent whole, with the system prompt apart', ({ assert }) => {
     const built = buildPrompt(path(5, 40), { contextLength: 10_000, systemPrompt: 'Be brief.' })
     assert.equal(built.trimmed, 0)
+    assert.isNull(built.contextStartId)
     assert.equal(built.system, 'Be brief.')
     assert.deepEqual(
       built.messages.map((m) => m.role),
@@ -34,6 +35,9 @@ test.group('buildPrompt', () => {
     const built = buildPrompt(path(40, 400), { contextLength: 1_000, systemPrompt: null })
     assert.isAbove(built.trimmed, 0)
     assert.equal(built.trimmed + built.messages.length, 40)
+    /* The thread's marker goes above the oldest message sent, a question (never an orphan answer). */
+    assert.equal(built.contextStartId, `m${built.trimmed}`)
+    assert.equal(built.trimmed % 2, 0)
     const first = built.messages[0]
     assert.equal(first.role, 'user')
     assert.isTrue(String(first.content).startsWith(TRIM_MARKER))
@@ -49,6 +53,7 @@ test.group('buildPrompt', () => {
     assert.lengthOf(built.messages, 1)
     const content = String(built.messages[0].content)
     assert.isTrue(content.endsWith(' end'))
+    assert.equal(built.contextStartId, 'm0')
     assert.isTrue(content.startsWith(TRIM_MARKER))
     assert.isBelow(content.length, 4_000)
   })

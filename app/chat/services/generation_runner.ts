@@ -102,6 +102,8 @@ export default class GenerationRunner {
     let finishReason: string | null = null
     let usage: Usage | null = null
     let truncated = false
+    /* Where the prompt was cut to the context window (null: the whole path was sent). */
+    let contextStartId: string | null = null
     let lastCheckpoint = performance.now()
 
     try {
@@ -110,6 +112,7 @@ export default class GenerationRunner {
         contextLength: input.model.capabilities.context_length,
         systemPrompt: input.systemPrompt,
       })
+      contextStartId = prompt.contextStartId
       const result = streamText({
         model: input.language,
         system: prompt.system,
@@ -206,6 +209,7 @@ export default class GenerationRunner {
         usage,
         costMicros: costMicros(input.model, usage),
         model: generation.modelId,
+        ...(contextStartId ? { contextStartId } : {}),
       },
     }).catch(() => {})
     this.registry.announceDone(generation, status, error)

@@ -18,6 +18,11 @@ export interface BuiltPrompt {
   messages: ModelMessage[]
   /* Messages of the path left out (oldest first); 0 when the whole path fits. */
   trimmed: number
+  /*
+  | When anything was left out or cut: the id of the oldest path message sent
+  | (the place of the marker), which the thread shows as its cut. Else null.
+  */
+  contextStartId: string | null
 }
 
 /*
@@ -43,6 +48,7 @@ export function buildPrompt(
       (message.role === 'user' || message.role === 'assistant') && message.content.length > 0
   )
   const kept: ModelMessage[] = []
+  const keptIds: string[] = []
   let cut = false
   let index = usable.length - 1
   for (; index >= 0; index--) {
@@ -53,12 +59,14 @@ export function buildPrompt(
         // The newest message alone is too long: keep its end, which the user wrote last.
         const chars = Math.max(0, (budget - MESSAGE_OVERHEAD - approxTokens(TRIM_MARKER)) * 4)
         kept.unshift({ role: 'user', content: message.content.slice(-chars) })
+        keptIds.unshift(message.id)
         cut = true
         index--
       }
       break
     }
     budget -= cost
+    keptIds.unshift(message.id)
     kept.unshift(
       message.role === 'user'
         ? { role: 'user', content: message.content }
@@ -69,6 +77,7 @@ export function buildPrompt(
   // An answer whose question was left out would open the prompt: it goes too.
   if (trimmed > 0 && kept.length > 1 && kept[0].role === 'assistant') {
     kept.shift()
+    keptIds.shift()
     trimmed++
   }
   if (trimmed > 0 || cut) {
@@ -80,5 +89,6 @@ export function buildPrompt(
       kept.unshift({ role: 'user', content: TRIM_MARKER })
     }
   }
-  return { system, messages: kept, trimmed }
+  const contextStartId = trimmed > 0 || cut ? (keptIds[0] ?? null) : null
+  return { system, messages: kept, trimmed, contextStartId }
 }

@@ -59,6 +59,23 @@ function textOf(message: AppendMessage) {
 
 const NO_ENTRIES: readonly PathEntry<MessageRowView>[] = []
 
+/*
+| Where the model's view of the thread starts: the newest finished answer on
+| the path tells which message its prompt began with when it had to be cut to
+| the model's context window. An older answer's cut is not shown once a newer
+| one was given everything (a larger model, say).
+*/
+export function contextCutOf(path: readonly MessageRowView[]): string | null {
+  for (let index = path.length - 1; index >= 0; index--) {
+    const message = path[index]
+    if (message.role !== 'assistant' || message.status === 'streaming') continue
+    const startId = message.contextStartId
+    if (!startId) return null
+    return path.slice(0, index).some((earlier) => earlier.id === startId) ? startId : null
+  }
+  return null
+}
+
 /**
  * The thread and composer of one chat (or of a chat about to start), rendered by assistant-ui
  * from LiveStore rows through its external-store runtime. `activePath` is the path root ->
@@ -81,6 +98,7 @@ export function ChatThread({
   const viewportRef = useRef<HTMLDivElement>(null)
   const leafId = path.at(-1)?.id ?? null
   const isRunning = path.some((message) => message.status === 'streaming')
+  const contextStartId = useMemo(() => contextCutOf(path), [path])
 
   const onNew = useCallback(
     async (message: AppendMessage) => {
@@ -117,7 +135,7 @@ export function ChatThread({
             empty
           ) : (
             <div className="mx-auto flex w-full max-w-3xl flex-col pt-8 pb-4">
-              <MessageList viewportRef={viewportRef} />
+              <MessageList viewportRef={viewportRef} contextStartId={contextStartId} />
             </div>
           )}
           <ThreadPrimitive.ViewportFooter className="sticky bottom-0 mt-auto bg-gradient-to-t from-background from-70% to-transparent pt-6 pb-4">

@@ -1,5 +1,6 @@
 import { ThreadPrimitive, unstable_useThreadMessageIds } from '@assistant-ui/react'
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { ScissorsIcon } from 'lucide-react'
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { AssistantMessage, UserMessage } from '~/components/chat/message_items'
 
@@ -16,7 +17,14 @@ const ESTIMATED_ROW_PX = 140
 | Positions are set through React's style prop (the CSSOM), which the CSP
 | does not restrict.
 */
-export function MessageList({ viewportRef }: { viewportRef: RefObject<HTMLElement | null> }) {
+export function MessageList({
+  viewportRef,
+  contextStartId = null,
+}: {
+  viewportRef: RefObject<HTMLElement | null>
+  /** The oldest message the model was given, when earlier ones had to be left out. */
+  contextStartId?: string | null
+}) {
   /*
   | The runtime's own ids, not our path: the runtime takes in a new path one
   | render later, and a row for a message it does not know yet must not be
@@ -67,12 +75,37 @@ export function MessageList({ viewportRef }: { viewportRef: RefObject<HTMLElemen
           className="absolute top-0 left-0 w-full pb-6"
           style={{ transform: `translateY(${item.start - scrollMargin}px)` }}
         >
+          {contextStartId !== null && ids[item.index] === contextStartId && (
+            <ContextTrimMarker />
+          )}
           <ThreadPrimitive.Unstable_MessageById
             messageId={ids[item.index]}
             components={components}
           />
         </div>
       ))}
+    </div>
+  )
+}
+
+/*
+| The cut: the messages above it did not fit the model's context window with
+| the latest answer, so the model did not see them.
+*/
+function ContextTrimMarker() {
+  return (
+    <div
+      role="note"
+      data-testid="context-trim-marker"
+      title="This conversation is longer than the model’s context window: it only read the messages below this line."
+      className="mb-6 flex items-center gap-3 text-xs text-muted-foreground"
+    >
+      <span className="h-px flex-1 bg-border" aria-hidden="true" />
+      <span className="flex items-center gap-1.5">
+        <ScissorsIcon className="size-3.5 shrink-0" aria-hidden="true" />
+        Earlier messages aren’t sent to the model: context limit
+      </span>
+      <span className="h-px flex-1 bg-border" aria-hidden="true" />
     </div>
   )
 }
