@@ -43,6 +43,9 @@ export default class ChatProvider {
     this.#live = live
     const existing = server.getNodeServer()
     if (existing) live.attach(existing)
+    // A signed-out session keeps no /live socket, as it keeps no sync socket (SyncProvider).
+    const emitter = await this.app.container.make('emitter')
+    emitter.on('session_auth:logged_out', ({ sessionId }) => live.disconnectSession(sessionId))
     // As in SyncProvider: the Node server is handed to setNodeServer after providers start.
     const setNodeServer = server.setNodeServer.bind(server)
     server.setNodeServer = (nodeServer: HttpServer | HttpsServer) => {

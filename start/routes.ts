@@ -23,6 +23,7 @@ router.on('/').renderInertia('landing', {}).as('landing')
 const SignInController = () => import('#auth/controllers/sign_in_controller')
 const SignOutController = () => import('#auth/controllers/sign_out_controller')
 const DevSignInController = () => import('#auth/controllers/dev_sign_in_controller')
+const SessionController = () => import('#auth/controllers/session_controller')
 
 router.group(() => {
   router.get('/sign-in', [SignInController, 'show']).as('auth.sign_in').use(signInThrottle)
@@ -31,6 +32,8 @@ router.group(() => {
     .as('auth.sign_in_callback')
     .use(signInThrottle)
   router.post('/sign-out', [SignOutController, 'handle']).as('auth.sign_out')
+  /* Whether the session still holds (the chat pages ask when a socket is refused). */
+  router.get('/api/session', [SessionController, 'show']).as('api.session')
 
   if (devProviderEnabled()) {
     router.get('/dev-sign-in/:uid', [DevSignInController, 'show']).as('auth.dev_sign_in')

@@ -8,6 +8,7 @@ export type ScannedRoutes = {
     'auth.sign_in': { paramsTuple?: []; params?: {} }
     'auth.sign_in_callback': { paramsTuple?: []; params?: {} }
     'auth.sign_out': { paramsTuple?: []; params?: {} }
+    'api.session': { paramsTuple?: []; params?: {} }
     'auth.dev_sign_in': { paramsTuple: [ParamValue]; params: {'uid': ParamValue} }
     'auth.dev_sign_in.store': { paramsTuple: [ParamValue]; params: {'uid': ParamValue} }
     'chat.index': { paramsTuple?: []; params?: {} }
@@ -25,6 +26,7 @@ export type ScannedRoutes = {
     'landing': { paramsTuple?: []; params?: {} }
     'auth.sign_in': { paramsTuple?: []; params?: {} }
     'auth.sign_in_callback': { paramsTuple?: []; params?: {} }
+    'api.session': { paramsTuple?: []; params?: {} }
     'auth.dev_sign_in': { paramsTuple: [ParamValue]; params: {'uid': ParamValue} }
     'chat.index': { paramsTuple?: []; params?: {} }
     'chat.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
@@ -36,6 +38,7 @@ export type ScannedRoutes = {
     'landing': { paramsTuple?: []; params?: {} }
     'auth.sign_in': { paramsTuple?: []; params?: {} }
     'auth.sign_in_callback': { paramsTuple?: []; params?: {} }
+    'api.session': { paramsTuple?: []; params?: {} }
     'auth.dev_sign_in': { paramsTuple: [ParamValue]; params: {'uid': ParamValue} }
     'chat.index': { paramsTuple?: []; params?: {} }
     'chat.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }

@@ -18,6 +18,8 @@
 | (checkpoints and the final text arrive through LiveStore).
 */
 import { useEffect, useSyncExternalStore } from 'react'
+import { registerStoreCloser } from '~/livestore/local_data'
+import { checkSession, sessionState } from '~/hooks/use_session_watch'
 
 export type LiveStatus = 'complete' | 'stopped' | 'error' | 'interrupted'
 
@@ -31,6 +33,8 @@ export interface LiveAnswer {
 
 const EMPTY: LiveAnswer = { text: null, seq: 0, status: null, error: null }
 const IDLE_CLOSE_MS = 30_000
+/* The server's close code for a socket whose session signed out (as on /livestore-sync). */
+const SIGNED_OUT_CLOSE = 4401
 const NOT_FOUND_RETRIES = 5
 
 interface Entry {
@@ -47,6 +51,8 @@ class LiveConnection {
   #backoff = 500
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null
   #idleTimer: ReturnType<typeof setTimeout> | null = null
+  /* Signed out (here, in another tab, or by the server): no socket any more. */
+  #shutDown = false
 
   snapshot(messageId: string): LiveAnswer {
     return this.#entries.get(messageId)?.state ?? EMPTY
@@ -104,19 +110,29 @@ class LiveConnection {
 
   #ensureSocket() {
     if (this.#socket || this.#reconnectTimer || typeof window === 'undefined') return
+    if (this.#shutDown || sessionState() === 'signed_out') return
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws'
     const socket = new WebSocket(`${scheme}://${window.location.host}/live`)
     this.#socket = socket
+    let opened = false
     socket.addEventListener('open', () => {
+      opened = true
       this.#backoff = 500
       for (const [messageId, entry] of this.#entries) {
         if (entry.holders > 0 && entry.state.status === null) this.#subscribe(messageId, entry)
       }
     })
     socket.addEventListener('message', (event) => this.#onFrame(String(event.data)))
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       if (this.#socket !== socket) return
       this.#socket = null
+      /*
+      | Closed because the session signed out, or refused at upgrade (the
+      | browser hides the status; a 401 looks like any failure): ask the server
+      | whether the session still holds. Signed out, it never reconnects.
+      */
+      if (event.code === SIGNED_OUT_CLOSE || !opened) void checkSession()
+      if (event.code === SIGNED_OUT_CLOSE) return
       if (![...this.#entries.values()].some((e) => e.holders > 0 && e.state.status === null)) return
       this.#reconnectTimer = setTimeout(() => {
         this.#reconnectTimer = null
@@ -124,6 +140,15 @@ class LiveConnection {
       }, this.#backoff)
       this.#backoff = Math.min(this.#backoff * 2, 10_000)
     })
+  }
+
+  /* Sign-out: closes the socket for good (LiveStore's own sockets close with the store). */
+  shutdown() {
+    this.#shutDown = true
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer)
+    if (this.#idleTimer) clearTimeout(this.#idleTimer)
+    this.#reconnectTimer = null
+    this.#close()
   }
 
   #close() {
@@ -181,6 +206,9 @@ class LiveConnection {
 
 let connection: LiveConnection | null = null
 const live = () => (connection ??= new LiveConnection())
+
+/* Signing out (in this tab or another) closes the live channel with the chat store. */
+registerStoreCloser(async () => connection?.shutdown())
 
 /* The live state of one answer while `streaming` is true. */
 export function useLiveTokens(messageId: string, streaming: boolean): LiveAnswer {

@@ -13,6 +13,8 @@ import { liveFrameValidator } from '#chat/validators/chat_validators'
 export const LIVE_PATH = '/live'
 const MAX_FRAME_BYTES = 4 * 1024
 const MAX_SUBSCRIPTIONS = 64
+/* Close code when the session signed out (the same as /livestore-sync's). */
+export const LIVE_SIGNED_OUT = 4401
 /* Above this much unsent data the tab is too slow: it is closed and re-attaches from its seq. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 
@@ -36,6 +38,8 @@ export class LiveSocketServer {
   })
   #attached = new WeakSet<object>()
   #appOrigin: string
+  /* Open sockets by the session they were opened with, to close them when it signs out. */
+  #bySession = new Map<string, Set<WebSocket>>()
 
   constructor(
     protected registry: GenerationRegistry,
@@ -64,13 +68,47 @@ export class LiveSocketServer {
     for (const client of this.#wss.clients) client.close(1001, 'server shutting down')
   }
 
+  /*
+  | Closes the sockets opened with this session (it signed out), with the
+  | same close code as /livestore-sync; returns how many. The tab does not
+  | reconnect on it, and the cookie no longer opens a new one.
+  */
+  disconnectSession(sessionId: string) {
+    const sockets = this.#bySession.get(sessionId)
+    if (!sockets) return 0
+    this.#bySession.delete(sessionId)
+    for (const ws of sockets) ws.close(LIVE_SIGNED_OUT, 'signed out')
+    return sockets.size
+  }
+
+  /* The upgrade, with the socket remembered under its session until it closes. */
+  #handleUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    sessionId: string,
+    connect: (ws: WebSocket) => void
+  ) {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      let sockets = this.#bySession.get(sessionId)
+      if (!sockets) this.#bySession.set(sessionId, (sockets = new Set()))
+      sockets.add(ws)
+      ws.once('close', () => {
+        const current = this.#bySession.get(sessionId)
+        current?.delete(ws)
+        if (current?.size === 0) this.#bySession.delete(sessionId)
+      })
+      connect(ws)
+    })
+  }
+
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => socket.destroy())
     if (!originAllowed(req, this.#appOrigin)) return refuse(socket, 403)
     const user = await this.authenticator.authenticate(req)
     if (!user) return refuse(socket, 401)
     if (socket.destroyed) return
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, user.id))
+    this.#handleUpgrade(req, socket, head, user.sessionId, (ws) => this.#connect(ws, user.id))
   }
 
   #connect(ws: WebSocket, userId: string) {

@@ -9,6 +9,7 @@ import {
 } from '~/components/chat/chat_list'
 import { ChatToaster } from '~/components/chat/chat_toaster'
 import { NewChatButton } from '~/components/chat/new_chat_button'
+import { SignedOutNotice } from '~/components/chat/signed_out_notice'
 import { SyncIndicator } from '~/components/chat/sync_indicator'
 import { Button } from '~/components/ui/button'
 import { Skeleton } from '~/components/ui/skeleton'
@@ -139,6 +140,7 @@ export function ChatWorkspace({ children }: { children: ReactNode }) {
           </StoreBoundary>
         }
       >
+        <SignedOutNotice />
         <StoreBoundary fallback={<ThreadSkeleton />}>{children}</StoreBoundary>
       </AppLayout>
       <ChatToaster />

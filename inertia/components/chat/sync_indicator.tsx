@@ -1,10 +1,18 @@
-import { CheckIcon, CloudOffIcon, LoaderCircleIcon, RefreshCwIcon } from 'lucide-react'
+import { CheckIcon, CloudOffIcon, LoaderCircleIcon, LogOutIcon, RefreshCwIcon } from 'lucide-react'
 import { Tooltip, TooltipContent, TooltipTrigger } from '~/components/ui/tooltip'
 import { useUserChatStore } from '~/hooks/use_chat_store'
+import { useProbeWhileDisconnected, useSessionState } from '~/hooks/use_session_watch'
 import { useSyncIndicator, type SyncPhase } from '~/livestore/sync_status'
 import { cn } from '~/lib/utils'
 
-const copy: Record<SyncPhase, { label: string; detail: string }> = {
+/* The sync phases, and the session's end, which outranks them all. */
+type IndicatorPhase = SyncPhase | 'signed_out'
+
+const copy: Record<IndicatorPhase, { label: string; detail: string }> = {
+  signed_out: {
+    label: 'Signed out',
+    detail: 'Your session ended. Your chats stay on this device; sign in again to sync them.',
+  },
   saved: {
     label: 'Saved',
     detail: 'Every change is on the server and reaches your other devices.',
@@ -30,10 +38,17 @@ const copy: Record<SyncPhase, { label: string; detail: string }> = {
 /* Where the user's changes are: only "Saved" once the server has confirmed them. */
 export function SyncIndicator() {
   const store = useUserChatStore()
-  const { phase, unconfirmed } = useSyncIndicator(store)
+  const sync = useSyncIndicator(store)
+  const session = useSessionState()
+  /* A socket that cannot (re)connect may have been refused for an ended session: ask. */
+  useProbeWhileDisconnected(sync.phase === 'reconnecting' || sync.phase === 'connecting')
+  const phase: IndicatorPhase = session === 'signed_out' ? 'signed_out' : sync.phase
+  const { unconfirmed } = sync
   const { label, detail } = copy[phase]
   const Icon =
-    phase === 'saved'
+    phase === 'signed_out'
+      ? LogOutIcon
+      : phase === 'saved'
       ? CheckIcon
       : phase === 'offline'
         ? CloudOffIcon
@@ -58,7 +73,8 @@ export function SyncIndicator() {
             phase === 'offline' &&
               'border-amber-500/30 bg-amber-500/10 text-amber-700 dark:text-amber-300',
             phase === 'reconnecting' &&
-              'border-sky-500/30 bg-sky-500/10 text-sky-700 dark:text-sky-300'
+              'border-sky-500/30 bg-sky-500/10 text-sky-700 dark:text-sky-300',
+            phase === 'signed_out' && 'border-destructive/30 bg-destructive/5 text-destructive'
           )}
         >
           <Icon
