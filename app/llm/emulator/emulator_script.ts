@@ -13,6 +13,9 @@ export const EMULATOR_FAILURES = [
   'stall-mid',
   'cut',
   'content_filter',
+  // The connection closes before any byte of the answer: as a client sees a provider that
+  // closed an idle keep-alive connection just as the client sent a request on it.
+  'drop',
 ] as const
 export type EmulatorFailure = (typeof EMULATOR_FAILURES)[number]
 

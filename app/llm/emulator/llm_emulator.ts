@@ -24,8 +24,9 @@ import {
 |
 | Failures are injected per request (see emulator_script.ts): 401, 429, 500,
 | stall (headers then silence), stall-mid, cut (socket destroyed mid-stream),
-| content_filter. A 401 deliberately echoes the presented key in its message,
-| as some providers do, so tests prove we scrub keys from error text.
+| content_filter, drop (the connection closed before any response byte).
+| A 401 deliberately echoes the presented key in its message, as some
+| providers do, so tests prove we scrub keys from error text.
 |
 */
 
@@ -382,6 +383,10 @@ export class LlmEmulator {
         // Headers go out, then nothing: the caller's stall detection must fire.
         res.writeHead(200, sseHeaders())
         res.flushHeaders()
+        return true
+      case 'drop':
+        // A FIN and no response, as from a server closing a keep-alive connection it deems idle.
+        req.socket.end()
         return true
       default:
         return false

@@ -262,6 +262,30 @@ test.group('LLM emulator', (group) => {
     assert.equal(retried.text, 'Echo: marked')
   })
 
+  test('injected failures: a drop closes the connection before any response byte', async ({
+    assert,
+  }) => {
+    const error = await fetch(`${emulator.openaiBaseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'authorization': 'Bearer sk-test',
+        'content-type': 'application/json',
+        'x-emulator-fail': 'drop',
+      },
+      body: JSON.stringify({
+        model: 'gpt-4.1',
+        stream: true,
+        messages: [{ role: 'user', content: 'x [[tokens:4]]' }],
+      }),
+    }).then(
+      () => null,
+      (failure: Error & { cause?: { code?: string; message?: string } }) => failure
+    )
+    assert.instanceOf(error, TypeError)
+    // What undici reports for a connection the server ended: "other side closed".
+    assert.equal(error?.cause?.code, 'UND_ERR_SOCKET')
+  })
+
   test('injected failures: content filter finish', async ({ assert }) => {
     const openai = createOpenAI({ baseURL: emulator.openaiBaseUrl, apiKey: 'sk-test' })
     const chat = await collect(
