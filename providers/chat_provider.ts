@@ -4,6 +4,8 @@ import type { Server as HttpsServer } from 'node:https'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import logger from '@adonisjs/core/services/logger'
 import { GenerationRegistry } from '#chat/services/generation_registry'
+import { GenerationEventWriter } from '#chat/services/generation_event_writer'
+import { SyncService } from '#sync/services/sync_service'
 import GenerationSettings from '#chat/services/generation_settings'
 import { LiveSocketServer } from '#chat/services/live_socket_server'
 import { servesRequests } from '#core/app_lifecycle'
@@ -21,6 +23,10 @@ export default class ChatProvider {
 
   register() {
     this.app.container.singleton(GenerationRegistry, () => new GenerationRegistry())
+    this.app.container.singleton(
+      GenerationEventWriter,
+      async (resolver) => new GenerationEventWriter(await resolver.make(SyncService))
+    )
     this.app.container.bind(GenerationSettings, () => new GenerationSettings())
     this.app.container.singleton(
       LiveSocketServer,

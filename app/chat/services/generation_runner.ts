@@ -1,7 +1,7 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
-import { streamText, type LanguageModel, type LanguageModelUsage } from 'ai'
-import { SyncService, type ServerEventInput } from '#sync/services/sync_service'
+import type { LanguageModel } from 'ai'
+import type { ServerEventInput } from '#sync/services/sync_service'
 import {
   classifyFinishReason,
   classifyProviderError,
@@ -17,6 +17,8 @@ import GenerationSettings from '#chat/services/generation_settings'
 import { ConversationPath } from '#chat/services/conversation_path'
 import { buildPrompt } from '#chat/services/prompt_builder'
 import ChatTitleService from '#chat/services/chat_title_service'
+import { GenerationEventWriter } from '#chat/services/generation_event_writer'
+import { streamAnswer } from '#chat/services/answer_stream'
 
 export interface RunInput {
   model: CatalogModel
@@ -36,23 +38,27 @@ export function costMicros(model: CatalogModel, usage: Usage | null): number | n
   return Math.max(0, Math.round(usage.inputTokens * input + usage.outputTokens * output))
 }
 
-function usageOf(usage: LanguageModelUsage | undefined): Usage | null {
-  if (!usage || (usage.inputTokens === undefined && usage.outputTokens === undefined)) return null
-  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 }
-}
+/*
+| The gap before the next checkpoint: the interval plus up to a quarter of it
+| at random, so answers started together (a burst of replies) drift apart
+| instead of all checkpointing in the same tick, and never more often than
+| the interval.
+*/
+const nextCheckpointGap = (intervalMs: number) => intervalMs * (1 + Math.random() / 4)
 
 /*
 | One answer, from the first provider byte to the Finished event. Durable
 | events go through the sync server in order (Started, checkpoints at most
-| every `checkpointMs`, Finished); deltas go to the registry, which hands
-| them to the /live subscribers. Every way out (done, stop, provider
-| failure, stall, timeout, shutdown) ends with exactly one Finished event
-| that keeps the text so far.
+| every `checkpointMs`, Finished), coalesced with other answers' events by
+| GenerationEventWriter; deltas go to the registry, which hands them to the
+| /live subscribers. Every way out (done, stop, provider failure, stall,
+| timeout, shutdown) ends with exactly one Finished event that keeps the
+| text so far.
 */
 @inject()
 export default class GenerationRunner {
   constructor(
-    protected sync: SyncService,
+    protected events: GenerationEventWriter,
     protected registry: GenerationRegistry,
     protected settings: GenerationSettings,
     protected path: ConversationPath,
@@ -61,14 +67,18 @@ export default class GenerationRunner {
 
   async run(generation: Generation, input: RunInput): Promise<FinalMessageStatus> {
     const { controller } = generation
-    // The generation's durable events, one after the other.
-    let chain: Promise<unknown> = Promise.resolve()
+    /*
+    | The generation's durable events, in order (the writer keeps each user's
+    | events in order). The writer appends a turn of the event loop later: the
+    | request's answer and the model call go out first, the Started event is
+    | not needed for the first token.
+    */
     const emit = (event: ServerEventInput) => {
-      const next = chain.then(() => this.sync.appendServerEvents(generation.userId, [event]))
-      chain = next.catch((error) => {
+      const stored = this.events.write(generation.userId, event)
+      stored.catch((error) => {
         logger.error({ err: error, messageId: generation.messageId }, 'generation event not stored')
       })
-      return next
+      return stored
     }
 
     emit({
@@ -104,7 +114,7 @@ export default class GenerationRunner {
     let truncated = false
     /* Where the prompt was cut to the context window (null: the whole path was sent). */
     let contextStartId: string | null = null
-    let lastCheckpoint = performance.now()
+    let nextCheckpointAt = performance.now() + nextCheckpointGap(this.settings.checkpointMs)
 
     try {
       const path = await this.path.load(generation.chatId, generation.parentId)
@@ -113,21 +123,17 @@ export default class GenerationRunner {
         systemPrompt: input.systemPrompt,
       })
       contextStartId = prompt.contextStartId
-      const result = streamText({
-        model: input.language,
-        system: prompt.system,
-        messages: prompt.messages,
-        temperature: input.temperature ?? undefined,
-        abortSignal: controller.signal,
-        maxRetries: 0,
-        // Errors arrive as 'error' parts below; the default handler would log them unscrubbed.
-        onError: () => {},
-      })
-      for await (const part of result.fullStream) {
-        lastActivity = performance.now()
-        if (part.type === 'text-delta') {
-          if (!part.text) continue
-          let text = part.text
+      const outcome = await streamAnswer(
+        input.language,
+        {
+          system: prompt.system,
+          messages: prompt.messages,
+          temperature: input.temperature ?? undefined,
+          abortSignal: controller.signal,
+        },
+        (delta) => {
+          lastActivity = performance.now()
+          let text = delta
           const room = LIMITS.assistantMessageText - generation.text.length
           if (text.length > room) {
             text = text.slice(0, room)
@@ -136,10 +142,10 @@ export default class GenerationRunner {
           if (text) this.registry.pushToken(generation, text)
           if (truncated) {
             controller.abort('length')
-            break
+            return false
           }
-          if (lastActivity - lastCheckpoint >= this.settings.checkpointMs) {
-            lastCheckpoint = lastActivity
+          if (lastActivity >= nextCheckpointAt) {
+            nextCheckpointAt = lastActivity + nextCheckpointGap(this.settings.checkpointMs)
             const seq = generation.seq
             emit({
               name: 'v1.AssistantTextCheckpoint',
@@ -149,13 +155,11 @@ export default class GenerationRunner {
               () => {}
             )
           }
-        } else if (part.type === 'finish') {
-          finishReason = part.finishReason ?? null
-          usage = usageOf(part.totalUsage)
-        } else if (part.type === 'error') {
-          streamError = part.error
         }
-      }
+      )
+      finishReason = outcome.finishReason
+      usage = outcome.usage
+      streamError = outcome.streamError
     } catch (error) {
       streamError = error
     } finally {
