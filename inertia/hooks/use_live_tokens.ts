@@ -11,6 +11,8 @@
 |   { type: 'done', messageId, status, error }   final; LiveStore brings the stored row too
 |   { type: 'error', code, message, messageId? } e.g. not_found (not running, or not yours)
 | Frames (tab -> server): { type: 'subscribe', messageId, fromSeq } / { type: 'unsubscribe', messageId }
+| The socket is opened with ?batch=1: a message may hold several frames as a
+| JSON array (the frames of one server tick, in order).
 |
 | Mounting (chat UI): for an assistant row with status 'streaming',
 |   const text = useLiveText(row.id, row.text, row.status === 'streaming')
@@ -112,7 +114,7 @@ class LiveConnection {
     if (this.#socket || this.#reconnectTimer || typeof window === 'undefined') return
     if (this.#shutDown || sessionState() === 'signed_out') return
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws'
-    const socket = new WebSocket(`${scheme}://${window.location.host}/live`)
+    const socket = new WebSocket(`${scheme}://${window.location.host}/live?batch=1`)
     this.#socket = socket
     let opened = false
     socket.addEventListener('open', () => {
@@ -122,7 +124,7 @@ class LiveConnection {
         if (entry.holders > 0 && entry.state.status === null) this.#subscribe(messageId, entry)
       }
     })
-    socket.addEventListener('message', (event) => this.#onFrame(String(event.data)))
+    socket.addEventListener('message', (event) => this.#onMessage(String(event.data)))
     socket.addEventListener('close', (event) => {
       if (this.#socket !== socket) return
       this.#socket = null
@@ -158,13 +160,18 @@ class LiveConnection {
     socket?.close()
   }
 
-  #onFrame(data: string) {
-    let frame: any
+  #onMessage(data: string) {
+    let parsed: any
     try {
-      frame = JSON.parse(data)
+      parsed = JSON.parse(data)
     } catch {
       return
     }
+    if (Array.isArray(parsed)) for (const frame of parsed) this.#onFrame(frame)
+    else this.#onFrame(parsed)
+  }
+
+  #onFrame(frame: any) {
     const messageId = typeof frame?.messageId === 'string' ? frame.messageId : null
     const entry = messageId ? this.#entries.get(messageId) : undefined
     if (!messageId || !entry) return

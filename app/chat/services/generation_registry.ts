@@ -2,7 +2,8 @@ import type { FinalMessageStatus } from '#shared/livestore/schema'
 
 /*
 | Frames of the /live channel (server -> browser), JSON-encoded once per
-| token and sent as is to every subscribed socket.
+| token and sent as is to every subscribed socket (a batched socket sends a
+| turn's frames together as one JSON array, see live_socket_server.ts).
 |
 |   { type: 'snapshot', messageId, seq, text }  the whole text up to `seq`
 |   { type: 'token', messageId, seq, text }     one delta; seq counts deltas from 1

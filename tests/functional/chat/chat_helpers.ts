@@ -164,6 +164,8 @@ export async function syncEvents(
 export interface LiveClient {
   socket: WebSocket
   frames: any[]
+  /* WebSocket messages as received: a batched socket's carry arrays of frames. */
+  messages: any[]
   send: (frame: unknown) => void
   /* Resolves with the first recorded frame matching `predicate` (past or future). */
   next: (predicate: (frame: any) => boolean, timeoutMs?: number) => Promise<any>
@@ -174,22 +176,28 @@ export function liveUrl() {
   return `${appUrl().replace(/^http/, 'ws')}/live`
 }
 
+/* A /live socket; `batch` opens it as the browser does (`?batch=1`: a message may be an array of frames). */
 export async function openLive(
   user: ChatUser,
-  headers: Record<string, string> = {}
+  headers: Record<string, string> = {},
+  options: { batch?: boolean } = {}
 ): Promise<LiveClient> {
-  const socket = new WebSocket(liveUrl(), {
+  const socket = new WebSocket(options.batch ? `${liveUrl()}?batch=1` : liveUrl(), {
     headers: { ...user.session.headers('/live'), origin: new URL(appUrl()).origin, ...headers },
   })
   const frames: any[] = []
+  const messages: any[] = []
   const waiters = new Set<{ predicate: (frame: any) => boolean; resolve: (frame: any) => void }>()
   socket.on('message', (data) => {
-    const frame = JSON.parse(data.toString())
-    frames.push(frame)
-    for (const waiter of waiters) {
-      if (waiter.predicate(frame)) {
-        waiters.delete(waiter)
-        waiter.resolve(frame)
+    const message = JSON.parse(data.toString())
+    messages.push(message)
+    for (const frame of Array.isArray(message) ? message : [message]) {
+      frames.push(frame)
+      for (const waiter of waiters) {
+        if (waiter.predicate(frame)) {
+          waiters.delete(waiter)
+          waiter.resolve(frame)
+        }
       }
     }
   })
@@ -203,6 +211,7 @@ export async function openLive(
   return {
     socket,
     frames,
+    messages,
     send: (frame) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     next: (predicate, timeoutMs = 15_000) => {
       const found = frames.find(predicate)
