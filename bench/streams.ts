@@ -1,14 +1,23 @@
 /*
 | `npm run bench -- streams`: many answers streaming at once on one process.
 |
-| 1,000 answers (10 users x 100 chats, 2 sockets of 50 per user) started together, each 250 tokens at
-| 50 tokens/s from the emulator (in this process), every answer watched on
-| its user's /live socket. Prints one JSON line:
+| 1,000 answers (10 users x 100 chats, 2 sockets of 50 per user) started together, each 250 tokens
+| at 50 tokens/s from the emulator (in this process), every answer watched on its user's /live
+| socket (batched, as the browser opens it). Prints one JSON line:
 |   concurrent_streams       answers running at once
-|   tokens_per_s             token frames received per second, all answers
-|   event_loop_lag_p99_ms    the server's worst 1-second p99 event-loop delay while streaming
+|   tokens_per_s             token frames received per second, all answers (from the burst of
+|                            replies to the last answer's end)
+|   event_loop_lag_p99_ms    the server's event-loop delay: the worst one-second p99 while
+|                            streaming (measured in the server process, see
+|                            providers/chat_provider.ts; a stall is one sample of a histogram, so
+|                            a p99 over the whole run would hide it)
+|   event_loop_lag_max_ms    the longest single delay; seconds_over_50ms: seconds whose p99 >= 50
+|   server_cpu_per_s         the server's CPU time per second of wall time (1 = one core), and
+|                            server_cpu_us_per_token: its CPU per delivered token, burst included
 |   lost_tokens              tokens of stored answers missing from what /live delivered
 |                            (difference in words between the stored text and the live text)
+|   incomplete_answers       answers not stored as complete; `faults` shows the first few
+| BENCH_USERS / BENCH_CHATS scale it down (e.g. BENCH_USERS=4: 400 answers).
 */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -27,6 +36,7 @@ const USERS = Number(process.env.BENCH_USERS ?? 10)
 const CHATS_PER_USER = Number(process.env.BENCH_CHATS ?? 100)
 const TOKENS = 250
 const PROMPT = `Stream [[tokens:${TOKENS}]] [[tps:50]]`
+const WARM_UP = 'Warm up [[tokens:20]] [[tps:200]]'
 
 export default async function streamsBench() {
   process.env.BENCH_REPORT_LAG = '1'
@@ -52,14 +62,20 @@ export default async function streamsBench() {
       }
     }
 
-    // Warm-up: the first replies load the generation modules (lazy controller imports).
-    for (const seat of seats.slice(0, 5)) {
-      const answerId = randomUUID()
-      const watched = seat.live.watch(answerId)
-      await postReply(app.appUrl, seat.user, seat.chatId, seat.questionId, answerId)
-      seat.live.subscribe(answerId)
-      await watched.finished
-    }
+    // Warm-up: the first replies load the generation modules (lazy controller imports) and
+    // warm the JIT; short answers to a question of their own, in the first chats.
+    await Promise.all(
+      seats.slice(0, 10).map(async (seat) => {
+        const questionId = insertMessage(app.db, seat.chatId, seat.questionId, 'user', WARM_UP)
+        for (let turn = 0; turn < 3; turn++) {
+          const answerId = randomUUID()
+          const watched = seat.live.watch(answerId)
+          await postReply(app.appUrl, seat.user, seat.chatId, questionId, answerId)
+          seat.live.subscribe(answerId)
+          await watched.finished
+        }
+      })
+    )
     await new Promise((resolve) => setTimeout(resolve, 2_000))
 
     const lagFrom = app.serverLines.length
@@ -75,11 +91,17 @@ export default async function streamsBench() {
       })
     )
     const elapsed = (performance.now() - started) / 1000
-    const lags = app.serverLines
+    // One line a second from the server: p99, max and sample count of that second's delays.
+    const seconds = app.serverLines
       .slice(lagFrom)
-      .map((line) => /^LOOP_LAG_P99_MS ([\d.]+)/.exec(line)?.[1])
-      .filter((value): value is string => value !== undefined)
-      .map(Number)
+      .map((line) => /^LOOP_LAG_P99_MS ([\d.]+)(?: ([\d.]+) (\d+) (\d+))?/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => ({
+        p99: Number(match[1]),
+        max: Number(match[2] ?? match[1]),
+        cpuMs: match[4] === undefined ? null : Number(match[4]),
+      }))
+    const lags = seconds.map((second) => second.p99)
 
     // Stored answers (the server's table) against what /live delivered.
     const reader = new DatabaseSync(
@@ -89,15 +111,27 @@ export default async function streamsBench() {
     let lost = 0
     let tokens = 0
     let incomplete = 0
-    const statement = reader.prepare('SELECT content, status FROM messages WHERE id = ?')
+    const statement = reader.prepare('SELECT content, status, error FROM messages WHERE id = ?')
+    const faults: Record<string, unknown>[] = []
     for (const { answerId, live } of answers) {
-      const row = statement.get(answerId) as { content: string; status: string } | undefined
+      const row = statement.get(answerId) as
+        { content: string; status: string; error: string | null } | undefined
       const seen = live.texts.get(answerId)
       tokens += seen?.tokens ?? 0
       if (!row || row.status !== 'complete') incomplete++
       const stored = row?.content.split(' ').length ?? TOKENS
       const delivered = seen?.text ? seen.text.split(' ').length : 0
-      if (seen?.text !== row?.content) lost += Math.max(0, stored - delivered) || 1
+      if (seen?.text !== row?.content || !row || row.status !== 'complete') {
+        if (seen?.text !== row?.content) lost += Math.max(0, stored - delivered) || 1
+        faults.push({
+          status: row?.status ?? null,
+          error: row?.error ?? null,
+          stored_words: row ? stored : null,
+          live_words: delivered,
+          gaps: seen?.gaps ?? null,
+          done: live.doneFrames.get(answerId) ?? null,
+        })
+      }
     }
     reader.close()
 
@@ -108,10 +142,26 @@ export default async function streamsBench() {
         tokens_per_answer: TOKENS,
         tokens_per_s: round(tokens / elapsed, 1),
         event_loop_lag_p99_ms: lags.length ? Math.max(...lags) : null,
+        event_loop_lag_max_ms: seconds.length ? Math.max(...seconds.map((x) => x.max)) : null,
+        seconds_over_50ms: lags.filter((lag) => lag >= 50).length,
+        // The server process's CPU time while streaming, per second of wall time (1 = one core).
+        server_cpu_per_s: round(
+          seconds.reduce((sum, second) => sum + (second.cpuMs ?? 0), 0) / 1000 / elapsed,
+          2
+        ),
+        server_cpu_us_per_token: tokens
+          ? round(
+              (seconds.reduce((sum, second) => sum + (second.cpuMs ?? 0), 0) * 1000) / tokens,
+              1
+            )
+          : null,
         lost_tokens: lost,
         incomplete_answers: incomplete,
         elapsed_s: round(elapsed, 2),
         lag_p99_ms_per_second: lags,
+        server_cpu_ms_per_second: seconds.map((second) => second.cpuMs),
+        // The first few answers that were incomplete or differ from what /live delivered.
+        faults: faults.slice(0, 5),
       })
     )
   } finally {

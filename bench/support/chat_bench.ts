@@ -117,38 +117,53 @@ export class LiveClient {
   /* Per answer: the text assembled from snapshot and token frames, and seq gaps seen. */
   texts = new Map<string, { text: string; seq: number; gaps: number; tokens: number }>()
   done = new Map<string, () => void>()
+  /* Per answer: the final frame (status and error), or an error frame naming it. */
+  doneFrames = new Map<string, { type: string; status?: string; error?: string; code?: string }>()
   #waiters = new Map<string, (at: number) => void>()
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: RawData) => {
       const at = performance.now()
-      const frame = JSON.parse(data.toString())
-      if (
-        (frame.type === 'token' || frame.type === 'snapshot') &&
-        !this.firstText.has(frame.messageId)
-      ) {
-        this.firstText.set(frame.messageId, at)
-        this.#waiters.get(frame.messageId)?.(at)
-      }
-      if (frame.type === 'snapshot' || frame.type === 'token') {
-        let entry = this.texts.get(frame.messageId)
-        if (!entry)
-          this.texts.set(frame.messageId, (entry = { text: '', seq: 0, gaps: 0, tokens: 0 }))
-        if (frame.type === 'snapshot') {
-          entry.text = frame.text
-        } else {
-          if (frame.seq !== entry.seq + 1) entry.gaps++
-          entry.text += frame.text
-          entry.tokens++
-        }
-        entry.seq = frame.seq
-      }
-      if (frame.type === 'done' || frame.type === 'error') this.done.get(frame.messageId)?.()
+      const parsed = JSON.parse(data.toString())
+      // A batched socket gets a tick's frames as one array.
+      for (const frame of Array.isArray(parsed) ? parsed : [parsed]) this.#onFrame(frame, at)
     })
   }
 
+  #onFrame(frame: any, at: number) {
+    if (
+      (frame.type === 'token' || frame.type === 'snapshot') &&
+      !this.firstText.has(frame.messageId)
+    ) {
+      this.firstText.set(frame.messageId, at)
+      this.#waiters.get(frame.messageId)?.(at)
+    }
+    if (frame.type === 'snapshot' || frame.type === 'token') {
+      let entry = this.texts.get(frame.messageId)
+      if (!entry)
+        this.texts.set(frame.messageId, (entry = { text: '', seq: 0, gaps: 0, tokens: 0 }))
+      if (frame.type === 'snapshot') {
+        entry.text = frame.text
+      } else {
+        if (frame.seq !== entry.seq + 1) entry.gaps++
+        entry.text += frame.text
+        entry.tokens++
+      }
+      entry.seq = frame.seq
+    }
+    if (frame.type === 'done' || frame.type === 'error') {
+      this.doneFrames.set(frame.messageId, {
+        type: frame.type,
+        status: frame.status,
+        error: frame.error ?? frame.message,
+        code: frame.code,
+      })
+      this.done.get(frame.messageId)?.()
+    }
+  }
+
   static async open(appUrl: string, user: BenchUser) {
-    const socket = new WebSocket(`${appUrl.replace(/^http/, 'ws')}/live`, {
+    const socket = new WebSocket(`${appUrl.replace(/^http/, 'ws')}/live?batch=1`, {
       headers: { ...user.headers('/live'), origin: new URL(appUrl).origin },
     })
     await new Promise<void>((resolve, reject) => {
