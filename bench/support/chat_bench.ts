@@ -5,6 +5,14 @@
 | emulator can be timed directly too), signed-in users over real HTTP, and
 | chat fixtures written straight into the server's tables (the reply
 | endpoint reads the tables; the sync log is not needed for a reply).
+|
+| The server runs as production runs it: a production build (`node ace
+| build`, see server_process.ts), `node bin/server.js`, no Vite dev server.
+| NODE_ENV stays `development` only because the benches sign in through the
+| development OpenID Connect provider (production signs in through Logto);
+| on the API routes that changes nothing but the cookies' Secure flag and
+| the HSTS header. BENCH_SERVER=dev runs the source with Vite's dev server
+| instead (as `npm run dev` does), for comparison.
 */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
@@ -12,7 +20,7 @@ import { performance } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
 import { WebSocket, type RawData } from 'ws'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
-import { freePort, startServer, stopServer } from './server_process.js'
+import { freePort, productionBuild, startServer, stopServer } from './server_process.js'
 
 const ROOT = new URL('../../', import.meta.url)
 export const BENCH_MODEL = 'meta-llama/llama-3.3-70b-instruct'
@@ -39,6 +47,10 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
   const databaseDir = `tmp/bench/${name}-${process.pid}`
   const absoluteDatabaseDir = new URL(databaseDir + '/', ROOT).pathname
   await mkdir(absoluteDatabaseDir, { recursive: true })
+  const devServer = process.env.BENCH_SERVER === 'dev'
+  const build = devServer
+    ? null
+    : await productionBuild((message) => process.stderr.write(`${name}: ${message}\n`))
 
   const { LlmEmulator } = await import('#llm/emulator/llm_emulator')
   const emulator = await LlmEmulator.start({ tokensPerSecond: 0, timeToFirstTokenMs: 0 })
@@ -48,17 +60,18 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
     PORT: String(port),
     HOST: 'localhost',
     APP_URL: appUrl,
-    DATABASE_DIR: databaseDir,
+    // Absolute: the built server runs in its own folder.
+    DATABASE_DIR: absoluteDatabaseDir,
     APP_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     SESSION_DRIVER: 'cookie',
-    // Pages render through Vite's dev server (no production build needed for the sign-in form).
-    DEV_MODE: 'true',
+    // Only with BENCH_SERVER=dev: pages render through Vite's dev server.
+    DEV_MODE: devServer ? 'true' : '',
     OPENROUTER_BASE_URL: emulator.openRouterBaseUrl,
     OPENROUTER_API_KEY: PLATFORM_KEY,
   })
   const serverLines: string[] = []
-  const server = await startChatServer(appUrl, serverLines)
+  const server = await startChatServer(appUrl, serverLines, build?.dir)
   const db = new DatabaseSync(`${absoluteDatabaseDir}/main.sqlite`)
   db.exec('PRAGMA busy_timeout = 5000')
   const { signIn } = await import('#tests/helpers/sign_in')
@@ -79,6 +92,7 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
       db.close()
       await stopServer(server)
       await emulator.close()
+      await build?.remove()
     },
   }
 }
@@ -158,6 +172,8 @@ export class LiveClient {
         error: frame.error ?? frame.message,
         code: frame.code,
       })
+      // Ended before this socket saw any text (it subscribed after the end): no first-text time.
+      if (!this.firstText.has(frame.messageId)) this.#waiters.get(frame.messageId)?.(Number.NaN)
       this.done.get(frame.messageId)?.()
     }
   }
@@ -173,7 +189,7 @@ export class LiveClient {
     return new LiveClient(socket)
   }
 
-  /* Resolves with the time of the answer's first text frame, and once it is done. */
+  /* Resolves with the time of the answer's first text frame (NaN: it ended first), and once it is done. */
   watch(messageId: string) {
     const first = new Promise<number>((resolve) => {
       const seen = this.firstText.get(messageId)
@@ -249,11 +265,19 @@ export function percentile(values: number[], p: number) {
 export const round = (value: number, digits = 3) => Number(value.toFixed(digits))
 
 /* The server's stderr lines (the last 10,000), for the lag reports it prints. */
-function startChatServer(appUrl: string, lines: string[] = []) {
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the server.
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+function startChatServer(appUrl: string, lines: string[] = [], build?: string) {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/prof" profiles the server
+  // (a relative folder is taken from the project root, not the build's folder).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []).map(
+    (arg) =>
+      arg.replace(
+        /^(--(?:cpu|heap)-prof-dir=)(?!\/)(.+)$/,
+        (_, flag, dir) => flag + new URL(dir, ROOT).pathname
+      )
+  )
   return startServer(appUrl, {
     nodeArgs,
+    build,
     onStderr: (chunk) => {
       lines.push(...chunk.split('\n').filter(Boolean))
       if (lines.length > 10_000) lines.splice(0, lines.length - 10_000)

@@ -1,24 +1,85 @@
 /*
 | The app server as the benchmarks run it: a child process on a free
-| loopback port, started from bin/server.ts and stopped by its PID.
+| loopback port, stopped by its PID. Either from source (bin/server.ts
+| through ts-exec) or, as production runs it, from a production build
+| (`node ace build`: compiled JavaScript, Vite's built assets, no Vite dev
+| server) started with `node bin/server.js` in the build folder.
 */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { promisify } from 'node:util'
 
 const ROOT = new URL('../../', import.meta.url)
 
-/* Starts bin/server.ts with the current env and waits until `${appUrl}/` answers. */
+export interface ServerOptions {
+  nodeArgs?: string[]
+  onStderr?: (chunk: string) => void
+  /* A production build folder (see productionBuild): runs its bin/server.js. */
+  build?: string
+}
+
+/*
+| Builds the app as production does and returns a private copy of the build
+| (tmp/bench/build-<pid>), so a later build by another run cannot pull files
+| from under this server (routes import their controllers lazily). Builds
+| are serialised by an flock. BENCH_BUILD_DIR=<folder> reuses an existing
+| build instead (a folder holding bin/server.js). TypeScript errors do not
+| stop the build: someone else's half-finished edit must not stop a bench.
+*/
+export async function productionBuild(log: (message: string) => void): Promise<BuiltServer> {
+  const given = process.env.BENCH_BUILD_DIR
+  if (given) {
+    if (!existsSync(join(given, 'bin/server.js'))) {
+      throw new Error(`BENCH_BUILD_DIR=${given} holds no bin/server.js`)
+    }
+    return { dir: given, remove: async () => {} }
+  }
+  const copy = new URL(`tmp/bench/build-${process.pid}/`, ROOT).pathname
+  await mkdir(new URL('tmp/bench/', ROOT).pathname, { recursive: true })
+  const started = performance.now()
+  log('building the app (node ace build)')
+  const script = `"${process.execPath}" ace build --ignore-ts-errors >/dev/null && rm -rf "${copy}" && cp -r build "${copy}"`
+  try {
+    await promisify(execFile)('flock', ['/tmp/chat-bench-build.lock', 'sh', '-c', script], {
+      cwd: ROOT.pathname,
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch (error) {
+    const { stderr } = error as { stderr?: string }
+    throw new Error(`node ace build failed: ${stderr || error}`)
+  }
+  if (!existsSync(join(copy, 'bin/server.js'))) throw new Error('the build wrote no bin/server.js')
+  log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  return { dir: copy, remove: () => rm(copy, { recursive: true, force: true }) }
+}
+
+export interface BuiltServer {
+  dir: string
+  remove: () => Promise<void>
+}
+
+/* Starts the app with the current env and waits until `${appUrl}/` answers. */
 export async function startServer(
   appUrl: string,
-  options: { nodeArgs?: string[]; onStderr?: (chunk: string) => void } = {}
+  options: ServerOptions = {}
 ): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--import=@poppinss/ts-exec', 'bin/server.ts'],
-    { cwd: ROOT.pathname, env: process.env, stdio: ['ignore', 'ignore', 'pipe'] }
-  )
+  const nodeArgs = options.nodeArgs ?? []
+  const child = options.build
+    ? spawn(process.execPath, [...nodeArgs, 'bin/server.js'], {
+        cwd: options.build,
+        env: process.env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+    : spawn(process.execPath, [...nodeArgs, '--import=@poppinss/ts-exec', 'bin/server.ts'], {
+        cwd: ROOT.pathname,
+        env: process.env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
   let stderr = ''
   child.stderr!.on('data', (chunk) => {
     stderr += chunk
