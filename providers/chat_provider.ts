@@ -9,6 +9,7 @@ import { SyncService } from '#sync/services/sync_service'
 import GenerationSettings from '#chat/services/generation_settings'
 import { LiveSocketServer } from '#chat/services/live_socket_server'
 import { servesRequests } from '#core/app_lifecycle'
+import { mainSqlite } from '#core/main_sqlite'
 
 /*
 | Generation lives once per process: the registry of running answers, the
@@ -37,6 +38,8 @@ export default class ChatProvider {
   async start() {
     if (!servesRequests(this.app)) return
     if (process.env.BENCH_REPORT_LAG === '1') this.#reportLag()
+    // The reply path's prepared reads use the main connection's handle: borrowed now, not mid-request.
+    await mainSqlite.ready()
 
     const { default: InterruptedAnswersService } =
       await import('#chat/services/interrupted_answers_service')

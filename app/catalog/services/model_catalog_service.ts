@@ -2,6 +2,7 @@ import AiModel from '#models/ai_model'
 import { catalogModels } from '#config/models'
 import type { CatalogModel, CuratedModel, StoredCapabilities } from '#catalog/catalog_types'
 import { storedCapabilities, toCatalogModel } from '#catalog/model_row'
+import { mainSqlite } from '#core/main_sqlite'
 
 /* Fields models:sync refreshes from OpenRouter; the boot seed keeps them once synced. */
 const SYNC_OWNED = [
@@ -108,12 +109,31 @@ export default class ModelCatalogService {
       })
   }
 
-  /* One model by its catalog id (`anthropic/claude-sonnet-4.5`), available or not. */
+  /*
+  | One model by its catalog id (`anthropic/claude-sonnet-4.5`), available or
+  | not. Every reply asks: the row through a prepared statement, decoded once
+  | per version of the row (models:sync may change it from another process,
+  | so the row is read each time; only its decoding is remembered).
+  */
   async find(modelId: string): Promise<CatalogModel | null> {
-    const row = await AiModel.findBy('model_id', modelId)
-    return row ? toCatalogModel(row) : null
+    const row = await mainSqlite.get<Record<string, unknown>>(FIND_MODEL, [modelId])
+    if (!row) return null
+    const version = Object.values(row).join('\u0000')
+    const cached = decoded.get(modelId)
+    if (cached?.version === version) return cached.model
+    const model = toCatalogModel(AiModel.$createFromAdapterResult(row)!)
+    // Shared by every caller from now on: frozen, so no caller can change it for the others.
+    if (model) Object.freeze(Object.freeze(model).capabilities)
+    if (decoded.size >= MAX_DECODED) decoded.clear()
+    decoded.set(modelId, { version, model })
+    return model
   }
 }
+
+const FIND_MODEL = 'SELECT * FROM models WHERE model_id = ?'
+/* Decoded models by catalog id, with the row they came from (a few hundred at most). */
+const decoded = new Map<string, { version: string; model: CatalogModel | null }>()
+const MAX_DECODED = 5_000
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code

@@ -1,4 +1,4 @@
-import db from '@adonisjs/lucid/services/db'
+import { mainSqlite } from '#core/main_sqlite'
 
 export interface PathMessage {
   id: string
@@ -29,9 +29,18 @@ export const PATH_SQL = `
   )
   SELECT id, parent_message_id, role, content, status FROM path ORDER BY depth DESC`
 
+interface PathRow {
+  id: string
+  parent_message_id: string | null
+  role: PathMessage['role']
+  content: string | null
+  status: string
+}
+
 export class ConversationPath {
+  /* A prepared statement on the main connection: the read starts each reply. */
   async load(chatId: string, leafId: string): Promise<PathMessage[]> {
-    const rows: any[] = await db.rawQuery(PATH_SQL, [leafId, chatId])
+    const rows = await mainSqlite.all<PathRow>(PATH_SQL, [leafId, chatId])
     return rows.map((row) => ({
       id: row.id,
       parentId: row.parent_message_id,

@@ -1,5 +1,6 @@
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
+import { mainSqlite } from '#core/main_sqlite'
 import ModelCatalogService from '#catalog/services/model_catalog_service'
 import KeyResolver from '#keys/services/key_resolver'
 import ProviderFactory, { ProviderUnavailableError } from '#llm/services/provider_factory'
@@ -47,6 +48,15 @@ interface ChatRow {
 }
 
 /*
+| The reply path's reads, prepared once (see #core/main_sqlite): each is one
+| primary-key lookup, and through the query builder each cost ~20x the read.
+*/
+const OWN_CHAT = `SELECT id, model, system_prompt, temperature FROM chats
+  WHERE id = ? AND user_id = ? AND deleted_at IS NULL`
+const ANSWER = `SELECT chat_id, parent_message_id, role, status, model FROM messages WHERE id = ?`
+const QUESTION = `SELECT id, role, parent_message_id FROM messages WHERE id = ? AND chat_id = ?`
+
+/*
 | The reply endpoint's logic: ownership, idempotency on the answer id, model
 | and key resolution (refusals are thrown as JSON 4xx exceptions), then a
 | generation started detached from the request.
@@ -67,12 +77,11 @@ export default class ReplyService {
     const repeated = await this.#existingAnswer(user.id, request)
     if (repeated) return repeated
 
-    const question = await db
-      .from('messages')
-      .where('id', request.messageId)
-      .where('chat_id', chat.id)
-      .select('id', 'role', 'parent_message_id')
-      .first()
+    const question = await mainSqlite.get<{
+      id: string
+      role: string
+      parent_message_id: string | null
+    }>(QUESTION, [request.messageId, chat.id])
     if (!question) throw messageNotSynced()
     if (question.role !== 'user') throw notAUserMessage()
 
@@ -146,13 +155,7 @@ export default class ReplyService {
   }
 
   async #chat(userId: string, chatId: string): Promise<ChatRow> {
-    const chat = await db
-      .from('chats')
-      .where('id', chatId)
-      .where('user_id', userId)
-      .whereNull('deleted_at')
-      .select('id', 'model', 'system_prompt', 'temperature')
-      .first()
+    const chat = await mainSqlite.get<ChatRow>(OWN_CHAT, [chatId, userId])
     if (!chat) throw chatNotFound()
     return chat
   }
@@ -180,11 +183,13 @@ export default class ReplyService {
         created: false,
       }
     }
-    const row = await db
-      .from('messages')
-      .where('id', request.assistantMessageId)
-      .select('chat_id', 'parent_message_id', 'role', 'status', 'model')
-      .first()
+    const row = await mainSqlite.get<{
+      chat_id: string
+      parent_message_id: string | null
+      role: string
+      status: MessageStatus
+      model: string | null
+    }>(ANSWER, [request.assistantMessageId])
     if (!row) return null
     if (
       row.chat_id !== request.chatId ||

@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import UserModel from '#models/user_model'
+import { mainSqlite } from '#core/main_sqlite'
 import ApiKeyVault, { keyHint, type SealedKey } from '#keys/services/api_key_vault'
 import KeyCheckService from '#keys/services/key_check_service'
 import { BYOK_PROVIDERS, PROVIDER_LABELS, type ByokProvider } from '#catalog/catalog_types'
@@ -102,12 +103,21 @@ export default class UserKeysService {
     return true
   }
 
-  /* The sealed key for a call; only KeyResolver opens it. */
+  /*
+  | The sealed key for a call; only KeyResolver opens it. Read on every reply,
+  | through a prepared statement (the unique (user_id, provider) index).
+  */
   async sealed(userId: string, provider: string): Promise<SealedKey | null> {
-    const row = await this.rows(userId).where('provider', provider).where('is_active', true).first()
-    return row ? { ciphertext: row.apiKey, keyVersion: row.keyVersion } : null
+    const row = await mainSqlite.get<{ api_key: string; key_version: number }>(SEALED_KEY, [
+      userId,
+      provider,
+    ])
+    return row ? { ciphertext: row.api_key, keyVersion: Number(row.key_version) } : null
   }
 }
+
+const SEALED_KEY = `SELECT api_key, key_version FROM user_models
+  WHERE user_id = ? AND provider = ? AND is_active = 1 LIMIT 1`
 
 function summarize(row: UserModel): SavedKeySummary {
   const provider = row.provider as ByokProvider
