@@ -1,8 +1,8 @@
 import { WebSocket as WsWebSocket, type RawData } from 'ws'
 import { makeAdapter } from '@livestore/adapter-node'
-import { createStorePromise, type Store } from '@livestore/livestore'
+import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
 import { makeWsSync } from '@livestore/sync-cf/client'
-import { LogLevel } from '@livestore/utils/effect'
+import { Deferred, Effect, LogLevel } from '@livestore/utils/effect'
 import env from '#start/env'
 import User from '#models/user'
 import { schema, storeIdForUser } from '#shared/livestore/schema'
@@ -141,6 +141,8 @@ export interface DeviceOptions {
   directory?: string
   /* Reuse a device name (to reopen a device kept on disk). */
   name?: string
+  /* Another schema than the app's (e.g. one whose materializer fails on purpose). */
+  schema?: typeof schema
 }
 
 /* A LiveStore client ("device") of `user`, synced to our server by the stock makeWsSync client. */
@@ -173,9 +175,12 @@ export async function openDevice(user: SyncUser, options: DeviceOptions = {}) {
       onSyncError: 'shutdown',
     },
   })
+  // Resolved when the store stops, on its own (a sync error) or closed.
+  const shutdownDeferred = await Effect.runPromise(makeShutdownDeferred)
   const store = await createStorePromise({
     adapter,
-    schema,
+    shutdownDeferred,
+    schema: options.schema ?? schema,
     storeId: options.storeId ?? user.storeId,
     syncPayload: { device },
     disableDevtools: true,
@@ -203,8 +208,12 @@ export async function openDevice(user: SyncUser, options: DeviceOptions = {}) {
       link.holdChunks = false
       for (const deliver of link.held.splice(0)) deliver()
     },
+    /* The store stopped by itself (onSyncError: 'shutdown') or was closed. */
+    stopped() {
+      return Effect.runSync(Deferred.isDone(shutdownDeferred))
+    },
     async close() {
-      await store.shutdownPromise()
+      if (!Effect.runSync(Deferred.isDone(shutdownDeferred))) await store.shutdownPromise()
       for (const socket of link.sockets) socket.terminate()
       links.delete(device)
     },

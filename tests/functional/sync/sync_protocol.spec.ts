@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { events, tables } from '#shared/livestore/schema'
+import { events, schema, tables } from '#shared/livestore/schema'
 import { InvalidServerEventError, SyncService } from '#sync/services/sync_service'
 import {
   installCookieWebSocket,
@@ -202,6 +202,91 @@ test.group('Sync with the stock LiveStore client', (group) => {
         [2, 3]
       )
     } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
+  })
+
+  test('a device that fails while applying pulled events opens again from disk and catches up', async ({
+    assert,
+  }) => {
+    const user = await signedInUser()
+    const sync = await app.container.make(SyncService)
+    const directory = app.makePath('tmp', 'd', 'devices', randomUUID())
+    const name = `laptop-${randomUUID()}`
+    /*
+    | The app's schema, except that applying a finished answer fails: the
+    | client stops halfway through a pull, as when its tab is closed then.
+    | LiveStore 0.4.0 had already saved the backend head by that point, so
+    | the next start failed with "backend head (4) should never be greater
+    | than the local head (2)" (see tests/functional/sync/README.md).
+    */
+    const failing = {
+      ...schema,
+      state: { ...schema.state, materializers: new Map(schema.state.materializers) },
+    }
+    // A statement that fails when applied (LiveStore also runs materializers just to hash them).
+    failing.state.materializers.set(
+      'v1.AssistantMessageFinished',
+      () => 'UPDATE table_that_does_not_exist SET id = 1'
+    )
+    const chatId = randomUUID()
+    const questionId = randomUUID()
+    const answerId = randomUUID()
+    try {
+      const laptop = await openDevice(user, { directory, name, schema: failing })
+      laptop.store.commit(
+        events.chatCreated({ id: chatId, title: 'Q', model: 'm', createdAt: 1 }),
+        events.userMessageSent({
+          id: questionId,
+          chatId,
+          parentId: null,
+          text: 'Hi?',
+          createdAt: 2,
+        })
+      )
+      // On the server, and its echo back on the laptop (its backend head is 2).
+      await waitFor(async () => (await serverHead(user)) === 2, 'question pushed')
+      await waitFor(
+        () =>
+          laptop.received.some(
+            (frame) =>
+              frame._tag === 'Chunk' &&
+              frame.values[0].batch.some((item: any) => item.eventEncoded.seqNum === 2)
+          ),
+        'the echo of the question'
+      )
+
+      await sync.appendServerEvents(user.id, [
+        events.assistantMessageStarted({
+          id: answerId,
+          chatId,
+          parentId: questionId,
+          model: 'emulator',
+          createdAt: 3,
+        }),
+        events.assistantMessageFinished({
+          id: answerId,
+          text: 'Hello!',
+          status: 'complete',
+          finishReason: 'stop',
+          usage: null,
+          costMicros: null,
+          model: 'emulator',
+        }),
+      ])
+      await waitFor(() => laptop.stopped(), 'the laptop client stops on the failing materializer')
+      await laptop.close()
+
+      const reopened = await open(user, { directory, name })
+      await waitFor(
+        () =>
+          reopened.store.query(tables.messages.where({ id: answerId }))[0]?.status === 'complete',
+        'the reopened laptop has the answer'
+      )
+      assert.equal(reopened.store.query(tables.messages.where({ id: answerId }))[0].text, 'Hello!')
+      assert.equal(reopened.store.syncStatus().upstreamHead.replace(/r\d+$/, ''), 'e4')
+    } finally {
+      await Promise.all(devices.splice(0).map((device) => device.close()))
       await rm(directory, { recursive: true, force: true })
     }
   })
