@@ -2,30 +2,52 @@
 | `npm run bench -- sync`: the sync endpoint under load, on loopback.
 |
 | Starts the app (bin/server.ts) as its own process on a free port with a
-| fresh database folder, signs users in through the development OpenID
-| Connect provider (real HTTP), then measures:
+| fresh database folder, signs users in (session cookies minted with the
+| app's own encryption, see sessionMinter), then measures:
 |   delivery_p50_ms / delivery_p95_ms   a push sent by one device until another device of
 |                                       the same user has the event (raw sockets)
-|   delivery_materialized_p50_ms        the same, until a LiveStore client has materialized it
+|   delivery_materialized_p50_ms        the same, until a LiveStore device (below) has
+|                                       materialized it (includes one IPC hop, ~0.1 ms)
 |   push_events_per_s                   sustained accepted events/s, 100 stores pushing at once
 |                                       (batches of 10, each socket also holding its live pull)
 |   push_events_per_s_batch1            the same with one event per push
 |   idle_rss_kb_per_connection          server RSS growth per idle sync socket (1,000 sockets,
 |                                       each with a live pull open)
-|   initial_sync_s_20k                  a new LiveStore device pulling a user with 1,000 chats
-|                                       and 20,000 messages until all are materialized
+|   initial_sync_s_20k                  a new device pulling a user with 1,000 chats and 20,000
+|                                       messages: from opening its store until all are materialized
+|   initial_sync_device_cpu_s_20k       CPU the device process used meanwhile (both its threads;
+|                                       less sensitive than wall time to a busy machine)
+|   initial_sync_first_page_s /         when the first and last catch-up page reached the device
+|   initial_sync_last_page_s            (the rest of the time is the leader applying them)
 |   initial_pull_transfer_s_20k         the same catch-up read by a raw socket (server + wire only)
 | and prints them as one JSON line. Every loop is bounded.
 |
+| The LiveStore device (support/livestore_device*.ts) is configured as the
+| browser is for a new device: its own process with NODE_ENV=production (a
+| production bundle: no dev-mode materializer hashing), the leader in a
+| worker thread (the browser's is a Web Worker) on the same macrotask
+| scheduling as adapter-web's leader, and the browser's sync options
+| (shared/livestore/sync_options.ts): a device without a local copy blocks
+| its boot until the leader has pulled everything, then the page's session
+| loads one snapshot. Differences left: in-memory storage instead of OPFS
+| (a browser also writes pages to disk), and Node loads the leader's
+| LiveStore modules unbundled (about 1 s of the boot, in first_page_s).
+| `--initial-sync=skip` configures the device as a returning one instead
+| (the session boots at once and re-applies every pulled event: the
+| configuration every device had before).
+|
 | `--only=idle,delivery,push,initial` runs some phases; SYNC_BENCH_VERBOSE=1
 | reports the initial sync's progress on stderr; SYNC_BENCH_CPU_PROFILE=<dir>
-| writes a CPU profile of the server process there.
+| writes a CPU profile of the server process there, and
+| SYNC_BENCH_DEVICE_CPU_PROFILE=<dir> profiles the device (its main thread
+| and its leader).
 */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { WebSocket as WsWebSocket, type RawData } from 'ws'
+import { openLiveStoreDevice } from './support/livestore_device.js'
 import { freePort, startServer, stopServer } from './support/server_process.js'
 
 const ROOT = new URL('../', import.meta.url)
@@ -56,6 +78,7 @@ const PHASES = ['idle', 'delivery', 'push', 'initial'] as const
 export default async function syncBench(args: string[] = []) {
   const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
   const phases = new Set(only ? only.split(',') : PHASES)
+  const initialMode = args.includes('--initial-sync=skip') ? 'skip' : 'blocking'
   const port = await freePort()
   const appUrl = `http://localhost:${port}`
   const syncUrl = `ws://localhost:${port}/livestore-sync`
@@ -142,8 +165,9 @@ export default async function syncBench(args: string[] = []) {
       results.delivery_samples = samples.length
 
       // The same, until a LiveStore client has materialized the event.
-      const device = await openLiveStoreDevice(users[0], syncUrl)
+      const device = openLiveStoreDevice(users[0], syncUrl)
       try {
+        await device.opened
         const materialized: number[] = []
         for (let index = 0; index < MATERIALIZED_SAMPLES; index++) {
           const event = chatCreated()
@@ -245,11 +269,33 @@ export default async function syncBench(args: string[] = []) {
         throw new Error(`catch-up brought ${received} of ${all.length} events`)
       reader.close()
 
-      const started = performance.now()
-      const device = await openLiveStoreDevice(heavy, syncUrl)
+      const serverCpuBefore = cpuSeconds(server.pid!)
+      let firstPageMs: number | null = null
+      let lastPageMs: number | null = null
+      const device = openLiveStoreDevice(heavy, syncUrl, {
+        hasLocalCopy: initialMode === 'skip',
+        onProgress: (progress) => {
+          firstPageMs ??= progress.ms
+          if (progress.received === all.length) lastPageMs = progress.ms
+          if (process.env.SYNC_BENCH_VERBOSE) {
+            const at = round(progress.ms / 1000, 2)
+            console.error(
+              `initial sync: ${progress.received} of ${progress.total ?? '?'} at ${at} s`
+            )
+          }
+        },
+      })
       try {
-        await device.waitForCounts(CHATS_20K, CHATS_20K * MESSAGES_PER_CHAT, 180_000)
-        results.initial_sync_s_20k = round((performance.now() - started) / 1000, 2)
+        const done = await device.waitForCounts(CHATS_20K, CHATS_20K * MESSAGES_PER_CHAT, 180_000)
+        results.initial_sync_s_20k = round(done.ms / 1000, 2)
+        results.initial_sync_device_cpu_s_20k = round(done.cpuMs / 1000, 2)
+        results.initial_sync_server_cpu_s_20k = round(cpuSeconds(server.pid!) - serverCpuBefore, 2)
+        results.initial_sync_first_page_s =
+          firstPageMs === null ? null : round(firstPageMs / 1000, 2)
+        results.initial_sync_last_page_s = lastPageMs === null ? null : round(lastPageMs / 1000, 2)
+        const opened = await device.opened
+        results.initial_sync_store_opened_s = round(opened.ms / 1000, 2)
+        results.initial_sync_mode = initialMode
       } catch (error) {
         results.initial_sync_s_20k = null
         results.initial_sync_error = String((error as Error).message)
@@ -459,85 +505,19 @@ class RawClient {
   }
 }
 
-/*
-| A LiveStore client in this process (adapter-node, in memory) synced by the
-| stock makeWsSync. Node's WebSocket cannot send the cookie, so the global is
-| the `ws` package's with the user's headers while the device exists.
-*/
-async function openLiveStoreDevice(user: BenchUser, syncUrl: string) {
-  const { makeAdapter } = await import('@livestore/adapter-node')
-  const { createStorePromise } = await import('@livestore/livestore')
-  const { makeWsSync } = await import('@livestore/sync-cf/client')
-  const { LogLevel } = await import('@livestore/utils/effect')
-  const { schema, tables } = await import('#shared/livestore/schema')
-
-  const nativeWebSocket = globalThis.WebSocket
-  const headers = user.headers
-  globalThis.WebSocket = class extends WsWebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols, { headers, perMessageDeflate: false })
-    }
-  } as any
-
-  const store = await createStorePromise({
-    adapter: makeAdapter({
-      storage: { type: 'in-memory' },
-      clientId: `bench-device-${randomUUID()}`,
-      sessionId: 'bench',
-      sync: { backend: makeWsSync({ url: syncUrl }), onSyncError: 'shutdown' },
-    }),
-    schema,
-    storeId: user.storeId,
-    disableDevtools: true,
-    logLevel: LogLevel.Warning,
-  })
-
-  return {
-    waitForChat(id: string): Promise<void> {
-      return new Promise((resolve) => {
-        let unsubscribe: (() => void) | undefined
-        let done = false
-        unsubscribe = store.subscribe(tables.chats.where({ id }).count(), (count: number) => {
-          if (count > 0 && !done) {
-            done = true
-            queueMicrotask(() => unsubscribe?.())
-            resolve()
-          }
-        }) as () => void
-      })
-    },
-    async waitForCounts(chats: number, messages: number, timeoutMs: number) {
-      const deadline = performance.now() + timeoutMs
-      let nextReport = performance.now() + 10_000
-      while (performance.now() < deadline) {
-        if (process.env.SYNC_BENCH_VERBOSE && performance.now() > nextReport) {
-          nextReport += 10_000
-          console.error(
-            `materialized ${store.query(tables.chats.count())} chats, ${store.query(tables.messages.count())} messages`
-          )
-        }
-        if (
-          store.query(tables.chats.count()) >= chats &&
-          store.query(tables.messages.count()) >= messages
-        ) {
-          return
-        }
-        await sleep(10)
-      }
-      throw new Error(`not materialized within ${timeoutMs} ms`)
-    },
-    async close() {
-      await store.shutdownPromise()
-      globalThis.WebSocket = nativeWebSocket
-    },
-  }
-}
-
 function startSyncServer(appUrl: string) {
   const nodeArgs = process.env.SYNC_BENCH_CPU_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_CPU_PROFILE}`]
     : []
   return startServer(appUrl, { nodeArgs })
+}
+
+/* CPU time (user + system) a process has used, in seconds, from /proc (Linux). */
+function cpuSeconds(pid: number) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second here).
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 /* Resident memory of a process, from /proc (Linux). */

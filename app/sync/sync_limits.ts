@@ -13,8 +13,14 @@ export const SYNC_LIMITS = {
   maxBatchEvents: 100,
   /* JSON bytes of one client event's args (a 64 KB-character message is at most ~192 KB). */
   maxClientEventArgsBytes: 256 * 1024,
-  /* Catch-up and live chunks: at most this many events and (unless one event is bigger) bytes. */
-  pageEvents: 100,
+  /*
+  | Catch-up and live chunks: at most this many events and (unless one event is bigger) bytes.
+  | A client's leader applies each chunk as one batch (one merge, one transaction, one update
+  | of its sync state), so a new device pulling 20,000 events spends ~9% less CPU with pages
+  | of 1,000 than of 100 (LiveStore's Cloudflare server sends 100). The byte cap stays at the
+  | stock client's message size.
+  */
+  pageEvents: 1000,
   pageBytes: 900_000,
   /* Concurrent pull subscriptions on one socket (the stock client opens one). */
   maxPullsPerConnection: 8,

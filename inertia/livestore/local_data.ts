@@ -70,6 +70,12 @@ export async function listLocalStores(): Promise<string[]> {
   return names
 }
 
+/** Whether this device holds a copy of the store (a LiveStore folder in OPFS). */
+export async function hasLocalCopy(storeId: string): Promise<boolean> {
+  const present = await listLocalStores()
+  return present.some((name) => name.startsWith(`${OPFS_PREFIX}${storeId}@`))
+}
+
 /*
 | The leader worker holds OPFS access handles until it has shut down, so a removal can fail
 | for a moment after the store closed: retry until the deadline.

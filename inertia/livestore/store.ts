@@ -10,15 +10,24 @@ import { StoreRegistry, storeOptions, type Store } from '@livestore/livestore'
 import { useStore, type ReactApi } from '@livestore/react'
 import { schema } from '#shared/livestore/schema'
 import LiveStoreWorker from './livestore.worker.ts?worker'
-import { registerStoreCloser, removeOtherUsersData } from './local_data'
+import { leaderWorkerName, syncServerReachable } from './initial_sync'
+import { hasLocalCopy, registerStoreCloser, removeOtherUsersData } from './local_data'
 
 export type ChatStore = Store<typeof schema> & ReactApi
 
 export const chatStoreId = (userId: string) => `user-${userId}`
 
+/*
+| Whether the next leader worker serves a device without a local copy (see initial_sync.ts).
+| Decided before the store opens (prepareDevice) and cleared once it has booted: a leader started
+| later by this page (another tab that held the lock closed) finds the copy.
+*/
+let newDevice = false
+
 const adapter = makePersistedAdapter({
   storage: { type: 'opfs' },
-  worker: LiveStoreWorker,
+  worker: (options: { name: string }) =>
+    new LiveStoreWorker({ name: leaderWorkerName(options.name, newDevice) }),
   sharedWorker: LiveStoreSharedWorker,
 })
 
@@ -52,20 +61,35 @@ registerStoreCloser(async () => {
 
 const devicePrepared = new Map<string, Promise<void>>()
 
-/* Once per page: clear what another account left on this device before opening this one's. */
+/*
+| Once per page: clear what another account left on this device before opening this one's, and
+| find out whether this device holds a copy of this one's.
+*/
 function prepareDevice(storeId: string) {
   let prepared = devicePrepared.get(storeId)
   if (!prepared) {
-    prepared = removeOtherUsersData(storeId).catch(() => {})
+    prepared = removeOtherUsersData(storeId)
+      .catch(() => {})
+      .then(async () => {
+        // A new device waits for its first sync only while the server answers (initial_sync.ts).
+        newDevice = !(await hasLocalCopy(storeId)) && (await syncServerReachable(storeId))
+      })
+      .catch(() => {
+        newDevice = false
+      })
     devicePrepared.set(storeId, prepared)
   }
   return prepared
 }
 
-/** Suspends until the user's store has booted from the device's own copy. */
+/**
+ * Suspends until the user's store has booted: from the device's own copy, or on a new device
+ * once everything has been pulled.
+ */
 export function useChatStore(userId: string): ChatStore {
   use(prepareDevice(chatStoreId(userId)))
   const store = useStore(chatStoreOptions(userId)) as ChatStore
+  newDevice = false
   openStores.add(store)
   return store
 }

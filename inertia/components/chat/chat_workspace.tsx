@@ -1,3 +1,4 @@
+import { usePage } from '@inertiajs/react'
 import { StoreRegistryProvider } from '@livestore/react'
 import { CircleAlertIcon, RotateCwIcon } from 'lucide-react'
 import { Component, Suspense, type ErrorInfo, type ReactNode } from 'react'
@@ -14,10 +15,12 @@ import { SyncIndicator } from '~/components/chat/sync_indicator'
 import { Button } from '~/components/ui/button'
 import { Skeleton } from '~/components/ui/skeleton'
 import { useUserChatStore } from '~/hooks/use_chat_store'
+import { initialSyncPercent, useInitialSyncProgress } from '~/hooks/use_initial_sync_progress'
 import { useNewChatShortcut } from '~/hooks/use_chat_navigation'
 import AppLayout from '~/layouts/app_layout'
+import type { InertiaProps } from '~/types'
 import { chatById$ } from '~/livestore/queries'
-import { storeRegistry } from '~/livestore/store'
+import { chatStoreId, storeRegistry } from '~/livestore/store'
 import { useMemo } from 'react'
 
 class StoreErrorBoundary extends Component<
@@ -76,6 +79,26 @@ function StoreBoundary({
   )
 }
 
+/* A new device's first sync can take a while with a long history: say how far it is. */
+function InitialSyncProgress() {
+  const { user } = usePage<InertiaProps>().props
+  const progress = useInitialSyncProgress(chatStoreId(user?.id ?? ''))
+  if (!progress) return null
+  const percent = initialSyncPercent(progress)
+  return (
+    <div role="status" aria-live="polite" className="flex flex-col items-center gap-2 pb-2">
+      <p data-testid="initial-sync-progress" className="text-sm text-muted-foreground">
+        Syncing your chats to this device…{percent === null ? '' : ` ${percent}%`}
+      </p>
+      {percent !== null && (
+        <div className="h-1 w-48 overflow-hidden rounded-full bg-muted">
+          <div className="h-full bg-primary transition-[width]" style={{ width: `${percent}%` }} />
+        </div>
+      )}
+    </div>
+  )
+}
+
 function ThreadSkeleton() {
   return (
     <div
@@ -83,6 +106,7 @@ function ThreadSkeleton() {
       aria-label="Opening your chats"
       className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-6 px-4 pt-10"
     >
+      <InitialSyncProgress />
       <Skeleton className="ml-auto h-10 w-2/5 rounded-3xl" />
       <div className="flex flex-col gap-2">
         <Skeleton className="h-4 w-11/12" />

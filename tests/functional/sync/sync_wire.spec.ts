@@ -10,6 +10,7 @@ import {
   signedInUser,
   type SyncUser,
 } from '#tests/functional/sync/sync_helpers'
+import { SYNC_LIMITS } from '#sync/sync_limits'
 
 const decodePullResponse = Schema.decodeUnknownSync(SyncMessage.PullResponse)
 
@@ -83,16 +84,16 @@ test.group('Sync wire protocol (raw frames)', (group) => {
     assert.equal(again.backendId, page.backendId)
   })
 
-  test('catch-up comes in pages of at most 100 events ending NoMore, then live', async ({
+  test('catch-up comes in pages of at most pageEvents events ending NoMore, then live', async ({
     assert,
   }) => {
     const user = await signedInUser()
     const writer = await connect(user)
-    for (const [parent, count] of [
-      [0, 100],
-      [100, 100],
-      [200, 50],
-    ]) {
+    // Two full pages and half of one, pushed in batches of at most 100 events.
+    const page = SYNC_LIMITS.pageEvents
+    const total = 2 * page + page / 2
+    for (let parent = 0; parent < total; parent += SYNC_LIMITS.maxBatchEvents) {
+      const count = Math.min(SYNC_LIMITS.maxBatchEvents, total - parent)
       const exit = await push(writer, user, chatEvents(parent, count))
       assert.deepEqual(exit.exit, { _tag: 'Success', value: {} })
     }
@@ -102,17 +103,17 @@ test.group('Sync wire protocol (raw frames)', (group) => {
     reader.send(pullFrame(pullId, user.storeId))
     const pages = await catchUp(reader, pullId)
     assert.deepEqual(
-      pages.map((page) => [page.batch.length, page.pageInfo]),
+      pages.map((item) => [item.batch.length, item.pageInfo]),
       [
-        [100, { _tag: 'MoreKnown', remaining: 150 }],
-        [100, { _tag: 'MoreKnown', remaining: 50 }],
-        [50, { _tag: 'NoMore' }],
+        [page, { _tag: 'MoreKnown', remaining: total - page }],
+        [page, { _tag: 'MoreKnown', remaining: total - 2 * page }],
+        [page / 2, { _tag: 'NoMore' }],
       ]
     )
-    const seqNums = pages.flatMap((page) => page.batch.map((item) => item.eventEncoded.seqNum))
+    const seqNums = pages.flatMap((item) => item.batch.map((event) => event.eventEncoded.seqNum))
     assert.deepEqual(
       seqNums,
-      Array.from({ length: 250 }, (_, index) => index + 1)
+      Array.from({ length: total }, (_, index) => index + 1)
     )
     const first = pages[0].batch[0]
     assert.equal(first.eventEncoded.name, 'v1.ChatCreated')
@@ -120,19 +121,19 @@ test.group('Sync wire protocol (raw frames)', (group) => {
 
     // Live: the next push reaches this pull and the pusher's own live pull.
     const writerPull = nextRequestId()
-    writer.send(pullFrame(writerPull, user.storeId, { backendId: pages[0].backendId, seq: 250 }))
+    writer.send(pullFrame(writerPull, user.storeId, { backendId: pages[0].backendId, seq: total }))
     await catchUp(writer, writerPull)
-    const exit = await push(writer, user, chatEvents(250, 1))
+    const exit = await push(writer, user, chatEvents(total, 1))
     assert.equal(exit.exit._tag, 'Success')
     const [live] = await catchUp(reader, pullId)
     assert.deepEqual(
       live.batch.map((item) => item.eventEncoded.seqNum),
-      [251]
+      [total + 1]
     )
     const [echo] = await catchUp(writer, writerPull)
     assert.deepEqual(
       echo.batch.map((item) => item.eventEncoded.seqNum),
-      [251]
+      [total + 1]
     )
   })
 
