@@ -81,6 +81,14 @@ function deviceState(device: Device) {
   }
 }
 
+/* A device's state without what the server's tables do not keep (where a prompt was cut). */
+function comparableWithServer(state: ReturnType<typeof deviceState>) {
+  return {
+    chats: state.chats,
+    messages: state.messages.map(({ contextStartId: _cut, ...message }) => message),
+  }
+}
+
 test.group('Sync property', (group) => {
   const devices: Device[] = []
   group.setup(() => {
@@ -294,7 +302,7 @@ test.group('Sync property', (group) => {
     const server = await serverState(user)
     assert.equal(written, TOTAL_EVENTS)
     assert.isAbove(server.messages.length, 100, context)
-    assert.deepEqual(deviceState(a), server, context)
-    assert.deepEqual(deviceState(b), server, context)
+    assert.deepEqual(deviceState(a), deviceState(b), context)
+    assert.deepEqual(comparableWithServer(deviceState(a)), server, context)
   }).timeout(180_000)
 })
