@@ -30,8 +30,42 @@ interface UserQueue {
 */
 export class GenerationEventWriter {
   #queues = new Map<string, UserQueue>()
+  #holds = new Map<string, { count: number; unsubscribe: Promise<(() => void) | null> }>()
 
   constructor(protected sync: SyncService) {}
+
+  /*
+  | Keeps the user's store loaded in the sync server while one of their
+  | answers runs; returns the release. The sync server drops a store from
+  | memory when nothing uses it (no live pull, no write in flight) and reads
+  | its head back from SQLite on the next write: for a user with no tab open
+  | that was two queries before every checkpoint. Held as a live pull is (a
+  | listener that ignores what it hears), so nothing in the sync server
+  | changes.
+  */
+  hold(userId: string): () => void {
+    let hold = this.#holds.get(userId)
+    if (!hold) {
+      const subscribed = this.sync
+        .subscribe(userId, () => {})
+        .then(
+          (subscription) => subscription.unsubscribe,
+          () => null
+        )
+      hold = { count: 0, unsubscribe: subscribed }
+      this.#holds.set(userId, hold)
+    }
+    const held = hold
+    held.count++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      if (--held.count > 0) return
+      if (this.#holds.get(userId) === held) this.#holds.delete(userId)
+      void held.unsubscribe.then((unsubscribe) => unsubscribe?.())
+    }
+  }
 
   /* Settles once the event is in the sync log (rejects if it could not be stored). */
   write(userId: string, event: ServerEventInput): Promise<void> {

@@ -19,6 +19,7 @@ import { buildPrompt } from '#chat/services/prompt_builder'
 import ChatTitleService from '#chat/services/chat_title_service'
 import { GenerationEventWriter } from '#chat/services/generation_event_writer'
 import { streamAnswer } from '#chat/services/answer_stream'
+import { TurnGate } from '#chat/services/turn_gate'
 
 export interface RunInput {
   model: CatalogModel
@@ -46,6 +47,9 @@ export function costMicros(model: CatalogModel, usage: Usage | null): number | n
 */
 const nextCheckpointGap = (intervalMs: number) => intervalMs * (1 + Math.random() / 4)
 
+/* Provider calls started per turn of the event loop, at most (see TurnGate: a burst of replies). */
+const providerCalls = new TurnGate(10)
+
 /*
 | One answer, from the first provider byte to the Finished event. Durable
 | events go through the sync server in order (Started, checkpoints at most
@@ -66,6 +70,15 @@ export default class GenerationRunner {
   ) {}
 
   async run(generation: Generation, input: RunInput): Promise<FinalMessageStatus> {
+    const releaseStore = this.events.hold(generation.userId)
+    try {
+      return await this.#run(generation, input)
+    } finally {
+      releaseStore()
+    }
+  }
+
+  async #run(generation: Generation, input: RunInput): Promise<FinalMessageStatus> {
     const { controller } = generation
     /*
     | The generation's durable events, in order (the writer keeps each user's
@@ -123,6 +136,7 @@ export default class GenerationRunner {
         systemPrompt: input.systemPrompt,
       })
       contextStartId = prompt.contextStartId
+      await providerCalls.enter()
       const outcome = await streamAnswer(
         input.language,
         {

@@ -1,0 +1,65 @@
+/*
+| At most `perTurn` holders per turn of the event loop; the others wait for
+| later turns, `perTurn` at a time, in arrival order.
+|
+| For a burst: a thousand reply requests read in one turn would otherwise
+| start a thousand provider calls (each a fetch to set up, ~0.5 ms of CPU)
+| before the loop could run a timer or deliver a token of the answers
+| already streaming: one stall of half a second or more. Spread over turns,
+| the answers start as fast as before on the whole, and the running ones
+| keep their pace. A lone request never waits.
+*/
+export class TurnGate {
+  #admitted = 0
+  #turnOpen = false
+  #waiting: (() => void)[] = []
+  #draining = false
+
+  constructor(readonly perTurn: number) {}
+
+  /* Null when the caller may go on at once, else a promise settling in a later turn. */
+  enter(): Promise<void> | null {
+    this.#openTurn()
+    if (this.#waiting.length === 0 && this.#admitted < this.perTurn) {
+      this.#admitted++
+      return null
+    }
+    const turn = new Promise<void>((resolve) => this.#waiting.push(resolve))
+    this.#drainLater()
+    return turn
+  }
+
+  get waiting() {
+    return this.#waiting.length
+  }
+
+  /* The first entry of a turn: the count resets once the loop reaches its check phase. */
+  #openTurn() {
+    if (this.#turnOpen) return
+    this.#turnOpen = true
+    setImmediate(() => {
+      this.#turnOpen = false
+      this.#admitted = 0
+    })
+  }
+
+  /*
+  | One batch per later turn: an immediate queued from an immediate runs in
+  | the next iteration of the loop, after its timers and I/O.
+  */
+  #drainLater() {
+    if (this.#draining) return
+    this.#draining = true
+    setImmediate(() => this.#drain())
+  }
+
+  #drain() {
+    this.#openTurn()
+    while (this.#waiting.length > 0 && this.#admitted < this.perTurn) {
+      this.#admitted++
+      this.#waiting.shift()!()
+    }
+    if (this.#waiting.length > 0) setImmediate(() => this.#drain())
+    else this.#draining = false
+  }
+}
