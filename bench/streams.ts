@@ -17,6 +17,9 @@
 |   lost_tokens              tokens of stored answers missing from what /live delivered
 |                            (difference in words between the stored text and the live text)
 |   incomplete_answers       answers not stored as complete; `faults` shows the first few
+|   replies_accepted_s       from the burst's start until the last reply request was accepted;
+|                            first_token_p50_ms / _p99_ms: from the burst's start to each
+|                            answer's first text on /live
 | BENCH_USERS / BENCH_CHATS scale it down (e.g. BENCH_USERS=4: 400 answers).
 */
 import { randomUUID } from 'node:crypto'
@@ -26,6 +29,7 @@ import {
   LiveClient,
   insertChat,
   insertMessage,
+  percentile,
   postReply,
   round,
   startBenchApp,
@@ -80,17 +84,27 @@ export default async function streamsBench() {
 
     const lagFrom = app.serverLines.length
     const started = performance.now()
+    const benchCpu = process.cpuUsage()
+    let lastAccepted = started
     const answers = await Promise.all(
       seats.map(async (seat) => {
         const answerId = randomUUID()
         const watched = seat.live.watch(answerId)
         await postReply(app.appUrl, seat.user, seat.chatId, seat.questionId, answerId)
+        lastAccepted = performance.now()
         seat.live.subscribe(answerId)
         await watched.finished
-        return { answerId, live: seat.live }
+        const first = seat.live.firstText.get(answerId)
+        return {
+          answerId,
+          live: seat.live,
+          firstMs: first === undefined ? Number.NaN : first - started,
+        }
       })
     )
     const elapsed = (performance.now() - started) / 1000
+    const benchCpuUsed = process.cpuUsage(benchCpu)
+    const firstTokens = answers.map((answer) => answer.firstMs).filter(Number.isFinite)
     // One line a second from the server: p99, max and sample count of that second's delays.
     const seconds = app.serverLines
       .slice(lagFrom)
@@ -158,8 +172,17 @@ export default async function streamsBench() {
         lost_tokens: lost,
         incomplete_answers: incomplete,
         elapsed_s: round(elapsed, 2),
+        // The burst: until the last reply was accepted, and each answer's first token.
+        replies_accepted_s: round((lastAccepted - started) / 1000, 2),
+        first_token_p50_ms: firstTokens.length ? round(percentile(firstTokens, 50), 1) : null,
+        first_token_p99_ms: firstTokens.length ? round(percentile(firstTokens, 99), 1) : null,
         lag_p99_ms_per_second: lags,
         server_cpu_ms_per_second: seconds.map((second) => second.cpuMs),
+        // This process (emulator, reply requests, /live clients): if it nears 1, it is the limit.
+        bench_process_cpu_per_s: round(
+          (benchCpuUsed.user + benchCpuUsed.system) / 1e6 / elapsed,
+          2
+        ),
         // The first few answers that were incomplete or differ from what /live delivered.
         faults: faults.slice(0, 5),
       })

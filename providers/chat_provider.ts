@@ -80,9 +80,10 @@ export default class ChatProvider {
     const ms = (ns: number) => (ns / 1e6).toFixed(3)
     let cpu = process.cpuUsage()
     const timer = setInterval(() => {
-      const used = process.cpuUsage(cpu)
-      cpu = process.cpuUsage()
       if (histogram.count > 0) {
+        // Since the last line: a second without one adds its CPU time to the next.
+        const used = process.cpuUsage(cpu)
+        cpu = process.cpuUsage()
         const cpuMs = Math.round((used.user + used.system) / 1000)
         const p99 = ms(histogram.percentile(99))
         process.stderr.write(
