@@ -11,8 +11,10 @@
 |   push_events_per_s                   sustained accepted events/s, 100 stores pushing at once
 |                                       (batches of 10, each socket also holding its live pull)
 |   push_events_per_s_batch1            the same with one event per push
-|   idle_rss_kb_per_connection          server RSS growth per idle sync socket (1,000 sockets,
-|                                       each with a live pull open)
+|   idle_rss_kb_per_connection          server RSS growth per idle sync socket: 1,000 users with
+|                                       one socket each, each holding a live pull (so each user's
+|                                       store state counts too); _marginal: a second socket each
+|   idle_heap_kb_per_connection         the same for the JS heap's live objects
 |   initial_sync_s_20k                  a new device pulling a user with 1,000 chats and 20,000
 |                                       messages: from opening its store until all are materialized
 |   initial_sync_device_cpu_s_20k       CPU the device process used meanwhile (both its threads;
@@ -36,6 +38,16 @@
 | (the session boots at once and re-applies every pulled event: the
 | configuration every device had before).
 |
+| Idle memory is measured as what the sockets retain: after a warm-up (100
+| sockets opened and closed, so the upgrade path is compiled), each sample is
+| taken after a full "last resort" collection in the server (--expose-gc and
+| bench/support/server_memory_probe.mjs, loaded only by this bench), so it
+| excludes the garbage the upgrades leave (an HttpContext, the session's
+| decryption, the user query: tens of KB per upgrade until the next GC) and
+| heap the collector has not given back yet. Sampled without that, RSS growth
+| over the first thousand swung between ~35 and ~73 KB per socket with the
+| collector's timing while retained memory did not change.
+|
 | `--only=idle,delivery,push,initial` runs some phases; SYNC_BENCH_VERBOSE=1
 | reports the initial sync's progress on stderr; SYNC_BENCH_CPU_PROFILE=<dir>
 | writes a CPU profile of the server process there, and
@@ -53,6 +65,8 @@ import { freePort, startServer, stopServer } from './support/server_process.js'
 const ROOT = new URL('../', import.meta.url)
 const USERS = 100
 const IDLE_CONNECTIONS = 1000
+/* Sign-in indexes of the idle phase's users (after the others'). */
+const IDLE_USER_OFFSET = 10_000
 const DELIVERY_SAMPLES = 500
 const MATERIALIZED_SAMPLES = 100
 const PUSHES_PER_STORE = 50
@@ -111,15 +125,18 @@ export default async function syncBench(args: string[] = []) {
       return client
     }
 
-    // 1. Idle sockets first, on a server that has not yet grown its heap for the load tests.
-    //    A second thousand shows the marginal cost once the heap has grown to its working size.
+    // 1. Idle sockets first, on a server that has not yet grown its heap for the load tests:
+    //    1,000 users with one socket each (so each brings its store's state too), then a
+    //    second socket for each (another tab or device: the marginal cost of a socket).
     if (phases.has('idle')) {
-      const openIdle = async (count: number) => {
+      const idleUsers: BenchUser[] = []
+      for (let index = 0; index < IDLE_CONNECTIONS; index++) {
+        idleUsers.push(await signInUser(IDLE_USER_OFFSET + index))
+      }
+      const openIdle = async (owners: BenchUser[]) => {
         const opened: RawClient[] = []
-        for (let index = 0; index < count; index += 50) {
-          const batch = await Promise.all(
-            Array.from({ length: 50 }, (_, i) => connect(users[(index + i) % users.length]))
-          )
+        for (let index = 0; index < owners.length; index += 50) {
+          const batch = await Promise.all(owners.slice(index, index + 50).map(connect))
           await Promise.all(batch.map((client) => client.openLivePull()))
           opened.push(...batch)
         }
@@ -127,16 +144,23 @@ export default async function syncBench(args: string[] = []) {
         return opened
       }
       // Warm-up: the first upgrades compile and cache the session/auth path; not per-socket cost.
-      for (const client of await openIdle(100)) client.close()
+      for (const client of await openIdle(users)) client.close()
       await sleep(2000)
-      const rssBefore = rssKb(server.pid!)
-      const first = await openIdle(IDLE_CONNECTIONS)
-      const rssFirst = rssKb(server.pid!)
-      const second = await openIdle(IDLE_CONNECTIONS)
-      const rssSecond = rssKb(server.pid!)
+      // Sampled after a full collection: what the sockets retain, not the garbage their
+      // upgrades left behind (see server_memory_probe.mjs).
+      const before = await server.memory()
+      const first = await openIdle(idleUsers)
+      const withFirst = await server.memory()
+      const second = await openIdle(idleUsers)
+      const withSecond = await server.memory()
+      const perSocket = (from: ServerMemory, to: ServerMemory, key: keyof ServerMemory) =>
+        round((to[key] - from[key]) / 1024 / IDLE_CONNECTIONS, 1)
       results.idle_connections = first.length
-      results.idle_rss_kb_per_connection = round((rssFirst - rssBefore) / first.length, 1)
-      results.idle_rss_kb_per_connection_marginal = round((rssSecond - rssFirst) / second.length, 1)
+      results.idle_rss_kb_per_connection = perSocket(before, withFirst, 'rss')
+      results.idle_rss_kb_per_connection_marginal = perSocket(withFirst, withSecond, 'rss')
+      results.idle_heap_kb_per_connection = perSocket(before, withFirst, 'heapUsed')
+      results.idle_heap_kb_per_connection_marginal = perSocket(withFirst, withSecond, 'heapUsed')
+      if (process.env.SYNC_BENCH_VERBOSE) console.error({ before, withFirst, withSecond })
       for (const client of [...first, ...second]) client.close()
       await sleep(500)
     }
@@ -505,11 +529,53 @@ class RawClient {
   }
 }
 
-function startSyncServer(appUrl: string) {
-  const nodeArgs = process.env.SYNC_BENCH_CPU_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_CPU_PROFILE}`]
-    : []
-  return startServer(appUrl, { nodeArgs })
+interface ServerMemory {
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+}
+
+/*
+| The app server, with bench/support/server_memory_probe.mjs loaded: memory()
+| asks it (SIGUSR2) for its memory use after a full garbage collection.
+*/
+async function startSyncServer(appUrl: string) {
+  const waiting: ((memory: ServerMemory) => void)[] = []
+  let pending = ''
+  const child = await startServer(appUrl, {
+    nodeArgs: [
+      ...(process.env.SYNC_BENCH_CPU_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_CPU_PROFILE}`]
+        : []),
+      '--expose-gc',
+      `--import=${new URL('./support/server_memory_probe.mjs', import.meta.url).href}`,
+    ],
+    onStderr: (chunk) => {
+      pending += chunk
+      for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n')) {
+        const line = pending.slice(0, end)
+        pending = pending.slice(end + 1)
+        if (line.startsWith('@@memory ')) waiting.shift()?.(JSON.parse(line.slice(9)))
+      }
+    },
+  })
+  return Object.assign(child, {
+    memory(): Promise<ServerMemory> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error('the server did not report its memory')),
+          30_000
+        )
+        waiting.push((memory) => {
+          clearTimeout(timer)
+          resolve(memory)
+        })
+        child.kill('SIGUSR2')
+      })
+    },
+  })
 }
 
 /* CPU time (user + system) a process has used, in seconds, from /proc (Linux). */
@@ -518,14 +584,6 @@ function cpuSeconds(pid: number) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second here).
   return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
-/* Resident memory of a process, from /proc (Linux). */
-function rssKb(pid: number) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const match = status.match(/^VmRSS:\s+(\d+)\s+kB/m)
-  if (!match) throw new Error('no VmRSS in /proc status')
-  return Number(match[1])
 }
 
 function percentile(values: number[], p: number) {
