@@ -93,11 +93,14 @@ export default async function ttftBench() {
     missed = 0
     const serial: number[] = []
     const serialDirect: number[] = []
+    const cpuBefore = app.serverCpuMs()
     for (let index = 0; index < SERIAL_SAMPLES; index++) {
       serial.push(...timed([await one(seats[0])]))
       serialDirect.push(await directTtft(app.emulator, PROMPT))
     }
 
+    // The server's CPU per answer (request, stream, events), direct calls excluded: they never reach it.
+    const cpuPerAnswer = (app.serverCpuMs() - cpuBefore) / SERIAL_SAMPLES
     progress('serial done')
     const acceptedSerial = [...accepted]
     const concurrent: number[] = []
@@ -124,6 +127,7 @@ export default async function ttftBench() {
         path_p50_ms_c100: round(percentile(concurrent, 50)),
         direct_p50_ms_c100: round(percentile(concurrentDirect, 50)),
         reply_202_p50_ms: round(percentile(acceptedSerial, 50)),
+        server_cpu_ms_per_answer: round(cpuPerAnswer),
         samples: serial.length,
         samples_c100: concurrent.length,
         // Answers that ended before their subscription reached the server (not in the figures).

@@ -20,7 +20,13 @@ import { performance } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
 import { WebSocket, type RawData } from 'ws'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
-import { freePort, productionBuild, startServer, stopServer } from './server_process.js'
+import {
+  freePort,
+  processCpuMs,
+  productionBuild,
+  startServer,
+  stopServer,
+} from './server_process.js'
 
 const ROOT = new URL('../../', import.meta.url)
 export const BENCH_MODEL = 'meta-llama/llama-3.3-70b-instruct'
@@ -35,6 +41,8 @@ export interface BenchApp {
   appUrl: string
   /* Lines the server wrote to stderr (LOOP_LAG_P99_MS reports with BENCH_REPORT_LAG=1). */
   serverLines: string[]
+  /* CPU time (ms) the server process has used so far. */
+  serverCpuMs: () => number
   emulator: LlmEmulator
   db: DatabaseSync
   signInUser: (index: number) => Promise<BenchUser>
@@ -79,6 +87,7 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
   return {
     appUrl,
     serverLines,
+    serverCpuMs: () => processCpuMs(server.pid!),
     emulator,
     db,
     signInUser: async (index) => {

@@ -5,8 +5,8 @@
 | (`node ace build`: compiled JavaScript, Vite's built assets, no Vite dev
 | server) started with `node bin/server.js` in the build folder.
 */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -24,12 +24,16 @@ export interface ServerOptions {
 }
 
 /*
-| Builds the app as production does and returns a private copy of the build
-| (tmp/bench/build-<pid>), so a later build by another run cannot pull files
-| from under this server (routes import their controllers lazily). Builds
-| are serialised by an flock. BENCH_BUILD_DIR=<folder> reuses an existing
-| build instead (a folder holding bin/server.js). TypeScript errors do not
-| stop the build: someone else's half-finished edit must not stop a bench.
+| Builds the app as production does, from a private copy of the working tree
+| (tmp/bench/src-<pid>, node_modules linked), and returns its build folder.
+| Building in place would leave build/ and public/assets/ in the project,
+| and a public/assets/ manifest changes the Inertia asset version the dev
+| server and the tests see; a later build by another run would also pull
+| files from under this server (routes import their controllers lazily).
+| BENCH_BUILD_DIR=<folder> reuses an existing build (a folder holding
+| bin/server.js, inside the project so node_modules resolve). TypeScript
+| errors do not stop the build: someone's half-finished edit must not stop
+| a bench. Builds of concurrent runs take turns (an flock).
 */
 export async function productionBuild(log: (message: string) => void): Promise<BuiltServer> {
   const given = process.env.BENCH_BUILD_DIR
@@ -39,23 +43,31 @@ export async function productionBuild(log: (message: string) => void): Promise<B
     }
     return { dir: given, remove: async () => {} }
   }
-  const copy = new URL(`tmp/bench/build-${process.pid}/`, ROOT).pathname
-  await mkdir(new URL('tmp/bench/', ROOT).pathname, { recursive: true })
+  const source = new URL(`tmp/bench/src-${process.pid}/`, ROOT).pathname
+  const remove = () => rm(source, { recursive: true, force: true })
+  await remove()
+  await mkdir(source, { recursive: true })
   const started = performance.now()
-  log('building the app (node ace build)')
-  const script = `"${process.execPath}" ace build --ignore-ts-errors >/dev/null && rm -rf "${copy}" && cp -r build "${copy}"`
+  log('building the app (node ace build) from a copy of the working tree')
+  const script = [
+    `tar --exclude=./node_modules --exclude=./tmp --exclude=./build --exclude=./.git --exclude=./public/assets -cf - . | tar -xf - -C "${source}"`,
+    `ln -s "${ROOT.pathname}node_modules" "${source}node_modules"`,
+    `cd "${source}" && "${process.execPath}" ace build --ignore-ts-errors >/dev/null`,
+  ].join(' && ')
   try {
     await promisify(execFile)('flock', ['/tmp/chat-bench-build.lock', 'sh', '-c', script], {
       cwd: ROOT.pathname,
       maxBuffer: 64 * 1024 * 1024,
     })
   } catch (error) {
+    await remove()
     const { stderr } = error as { stderr?: string }
     throw new Error(`node ace build failed: ${stderr || error}`)
   }
-  if (!existsSync(join(copy, 'bin/server.js'))) throw new Error('the build wrote no bin/server.js')
+  const dir = join(source, 'build')
+  if (!existsSync(join(dir, 'bin/server.js'))) throw new Error('the build wrote no bin/server.js')
   log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-  return { dir: copy, remove: () => rm(copy, { recursive: true, force: true }) }
+  return { dir, remove }
 }
 
 export interface BuiltServer {
@@ -118,4 +130,22 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
     })
   })
+}
+
+/*
+| CPU time (user + system, ms) a process has used so far, from /proc (Linux).
+| Unlike wall-clock time it does not grow when other processes take the
+| cores, so before/after figures compare even on a busy machine.
+*/
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks()
+}
+
+let ticks: number | undefined
+function clockTicks() {
+  ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  return ticks
 }
