@@ -14,6 +14,8 @@ export default defineConfig({
 
   providers: [
     () => import('@adonisjs/core/providers/app_provider'),
+    /* Cookie and session crypto with keys imported once (app/core/fast_encryption.ts). */
+    () => import('#providers/encryption_provider'),
     /* Refuses a production boot on development-only defaults, before anything starts. */
     { file: () => import('#providers/production_guard_provider'), environment: ['web', 'test'] },
     {
