@@ -20,7 +20,8 @@
 |   replies_accepted_s       from the burst's start until the last reply request was accepted;
 |                            first_token_p50_ms / _p99_ms: from the burst's start to each
 |                            answer's first text on /live
-| BENCH_USERS / BENCH_CHATS scale it down (e.g. BENCH_USERS=4: 400 answers).
+| BENCH_USERS / BENCH_CHATS scale it down (e.g. BENCH_USERS=4: 400 answers); BENCH_TOKENS sets
+| the answers' length (250).
 */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -38,7 +39,7 @@ import {
 
 const USERS = Number(process.env.BENCH_USERS ?? 10)
 const CHATS_PER_USER = Number(process.env.BENCH_CHATS ?? 100)
-const TOKENS = 250
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 250)
 const PROMPT = `Stream [[tokens:${TOKENS}]] [[tps:50]]`
 const WARM_UP = 'Warm up [[tokens:20]] [[tps:200]]'
 
