@@ -43,6 +43,10 @@ export function firstWords(text: string) {
 | fails. Emitted as the ordinary v1.ChatRenamed through the sync server, and
 | only while the chat still has the title it was created with (the UI names
 | a new chat after its first message): a chat the user renamed keeps its name.
+| The last check runs in the store's write turn, so a rename that reaches the
+| server first is always seen; a rename that reaches it later lands after the
+| automatic title in the log (a device rebases its pending rename on top), so
+| the user's name wins either way.
 */
 @inject()
 export default class ChatTitleService {
@@ -73,11 +77,12 @@ export default class ChatTitleService {
     if (!title) title = firstWords(question)
     if (!title) return
 
-    // The user may have renamed it while the model was thinking.
-    if (!(await this.#stillDefault(generation, question))) return
-    await this.sync.appendServerEvents(generation.userId, [
-      { name: 'v1.ChatRenamed', args: { id: generation.chatId, title } },
-    ])
+    // The user may have renamed it while the model was thinking, or be renaming it right now.
+    await this.sync.appendServerEvents(
+      generation.userId,
+      [{ name: 'v1.ChatRenamed', args: { id: generation.chatId, title } }],
+      { onlyIf: () => this.#stillDefault(generation, question) }
+    )
   }
 
   async #firstMessage(generation: GenerationInfo): Promise<string | null> {

@@ -164,10 +164,14 @@ export class SyncService {
   | Server-originated events (assistant messages, job status): appended at the
   | head through the same transaction, projection and publication as a push.
   | Throws InvalidServerEventError when an event does not match the schema.
+  | `onlyIf` is asked in the store's turn, after every push before it and
+  | before any after it: when it says no, nothing is appended (returns []).
+  | A check made outside the turn could be stale by the time of the append.
   */
   async appendServerEvents(
     userId: string,
-    events: readonly ServerEventInput[]
+    events: readonly ServerEventInput[],
+    options: { onlyIf?: () => boolean | Promise<boolean> } = {}
   ): Promise<StoredSyncEvent[]> {
     if (events.length === 0) return []
     const decoded = events.map((event) => {
@@ -178,6 +182,7 @@ export class SyncService {
 
     const state = await this.#acquire(userId, (s) => s.active++)
     return this.#enqueue(state, async () => {
+      if (options.onlyIf && !(await options.onlyIf())) return []
       const createdAt = new Date().toISOString()
       const stored = decoded.map((event, index) => ({
         seqNum: state.head + index + 1,

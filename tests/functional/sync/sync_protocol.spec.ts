@@ -368,6 +368,53 @@ test.group('Sync with the stock LiveStore client', (group) => {
     assert.equal(await serverHead(user), 6)
   })
 
+  test('a conditional server event is decided after the pushes queued before it', async ({
+    assert,
+  }) => {
+    const user = await signedInUser()
+    const device = await open(user)
+    const sync = await app.container.make(SyncService)
+    const chatId = randomUUID()
+    device.store.commit(
+      events.chatCreated({ id: chatId, title: 'First words', model: 'm', createdAt: 1 })
+    )
+    await waitFor(async () => (await serverHead(user)) === 1, 'chat pushed')
+    const serverTitle = async () => {
+      const chat = await db.from('chats').where('id', chatId).firstOrFail()
+      return chat.title as string
+    }
+
+    // A user's rename and an automatic title, queued in that order in the same tick.
+    const rename = sync.push(
+      user.id,
+      [
+        {
+          name: 'v1.ChatRenamed',
+          args: { id: chatId, title: 'Mine' },
+          seqNum: 2,
+          parentSeqNum: 1,
+          clientId: 'raw',
+          sessionId: 'raw',
+        },
+      ],
+      undefined
+    )
+    const automatic = sync.appendServerEvents(
+      user.id,
+      [events.chatRenamed({ id: chatId, title: 'Automatic' })],
+      { onlyIf: async () => (await serverTitle()) === 'First words' }
+    )
+    const pushed = await rename
+    assert.isTrue(pushed.ok)
+    assert.deepEqual(await automatic, [])
+    assert.equal(await serverTitle(), 'Mine')
+    assert.equal(await serverHead(user), 2)
+    await waitFor(
+      () => device.store.query(tables.chats.where({ id: chatId }))[0]?.title === 'Mine',
+      'the device has the rename'
+    )
+  })
+
   test('after a server restart clients reconnect to the same backendId and keep their data', async ({
     assert,
   }) => {
