@@ -341,6 +341,12 @@ export function compatibleModels(): CuratedModel[] {
     }))
 }
 
+/*
+| The model a new chat starts with when the user can use it (see
+| DefaultModelService for what is picked when they cannot).
+*/
+export const DEFAULT_MODEL_ID = 'openai/gpt-5-mini'
+
 export const EMULATOR_MODEL_ID = 'dev/emulator'
 
 /*

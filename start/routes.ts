@@ -41,17 +41,17 @@ router.group(() => {
   }
 })
 
+const ChatPagesController = () => import('#chat/controllers/chat_pages_controller')
+
 router
   .group(() => {
-    router.on('/chat').renderInertia('chat/index', {}).as('chat.index')
+    router.get('/chat', [ChatPagesController, 'show']).as('chat.index')
     /*
     | The same page: the chat itself lives in the browser's LiveStore, so the server only checks
     | the id's shape (a client-generated UUID); anything else is a 404.
     */
     router
-      .get('/chat/:id', ({ inertia, params }) =>
-        inertia.render('chat/index', { chatId: params.id })
-      )
+      .get('/chat/:id', [ChatPagesController, 'show'])
       .where('id', router.matchers.uuid())
       .as('chat.show')
   })

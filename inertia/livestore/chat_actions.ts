@@ -7,9 +7,6 @@ import { events, LIMITS, type schema } from '#shared/livestore/schema'
 
 type ChatStoreLike = Pick<Store<typeof schema>, 'commit'>
 
-/* Until the model picker lands, new chats start on an everyday model of the catalog. */
-export const DEFAULT_MODEL_ID = 'openai/gpt-5-mini'
-
 const TITLE_FROM_MESSAGE_LENGTH = 80
 
 export function newId() {
@@ -33,8 +30,11 @@ function checkText(text: string) {
   if (text.length > LIMITS.userMessageText) throw new MessageTooLongError()
 }
 
-/** Starts a chat with its first message, in one commit. */
-export function startChat(store: ChatStoreLike, text: string, model = DEFAULT_MODEL_ID) {
+/**
+ * Starts a chat with its first message, in one commit. `model` is the one picked, else the
+ * default the server gave the page (`defaultModelId`).
+ */
+export function startChat(store: ChatStoreLike, text: string, model: string) {
   checkText(text)
   const chatId = newId()
   const messageId = newId()

@@ -57,6 +57,14 @@ async function startChat(page: Page, text: string): Promise<string> {
 const chatItem = (page: Page, chatId: string) =>
   page.locator(`[data-testid="chat-list-item"][data-chat-id="${chatId}"]`)
 
+/* The `count`th answer of the open chat has finished. */
+async function answered(page: Page, count: number) {
+  await page
+    .locator('[data-testid="assistant-message"][data-status="complete"]')
+    .nth(count - 1)
+    .waitFor()
+}
+
 async function waitForPhase(page: Page, phase: Phase) {
   await page.locator(`[data-testid="sync-indicator"][data-phase="${phase}"]`).waitFor()
 }
@@ -137,6 +145,8 @@ test.group('Chats sync between devices', (group) => {
       .getByTestId('user-message')
       .filter({ hasText: 'Plan a weekend in Lisbon' })
       .waitFor()
+    /* A new chat starts on a model this user can run (here the development emulator): the answer reaches the phone too. */
+    await answered(phone, 1)
 
     await send(phone, 'Add a day trip to Sintra')
     await waitForPhase(phone, 'saved')
@@ -144,16 +154,28 @@ test.group('Chats sync between devices', (group) => {
       .getByTestId('user-message')
       .filter({ hasText: 'Add a day trip to Sintra' })
       .waitFor()
+    await answered(laptop, 2)
 
-    /* Both messages sit on one path: the phone's reply continues the laptop's message. */
+    /* Everything sits on one path: the phone's message continues the laptop's exchange. */
     const texts = await laptop.getByTestId('user-message').allTextContents()
     assert.deepEqual(texts, ['Plan a weekend in Lisbon', 'Add a day trip to Sintra'])
 
-    /* "Saved" meant it: the server's backup tables have both. */
+    /* "Saved" meant it: the server's backup tables have both questions and both answers. */
+    await waitForPhase(laptop, 'saved')
     const rows = await db.from('messages').where('chat_id', chatId).orderBy('created_at')
-    assert.lengthOf(rows, 2)
+    assert.deepEqual(
+      rows.map((row) => [row.role, row.status]),
+      [
+        ['user', 'complete'],
+        ['assistant', 'complete'],
+        ['user', 'complete'],
+        ['assistant', 'complete'],
+      ]
+    )
     assert.isNull(rows[0].parent_message_id)
-    assert.equal(rows[1].parent_message_id, rows[0].id)
+    for (let index = 1; index < rows.length; index++) {
+      assert.equal(rows[index].parent_message_id, rows[index - 1].id)
+    }
 
     csp.assertNone()
   })

@@ -1,28 +1,20 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import ModelCatalogService from '#catalog/services/model_catalog_service'
-import ModelAccessService from '#catalog/services/model_access_service'
-import UserKeysService from '#keys/services/user_keys_service'
+import DefaultModelService, { chooseDefaultModel } from '#catalog/services/default_model_service'
 import { PROVIDER_LABELS } from '#catalog/catalog_types'
 
-/* GET /api/models: the catalog, each model with whether this user can run it and, if not, why. */
+/*
+| GET /api/models: the catalog, each model with whether this user can run it
+| and, if not, why; and the model a new chat of theirs starts with.
+*/
 @inject()
 export default class ModelsController {
-  constructor(
-    protected catalog: ModelCatalogService,
-    protected access: ModelAccessService,
-    protected userKeys: UserKeysService
-  ) {}
+  constructor(protected defaults: DefaultModelService) {}
 
   async index({ auth }: HttpContext) {
-    const user = auth.getUserOrFail()
-    const [models, keyProviders] = await Promise.all([
-      this.catalog.list(),
-      this.userKeys.providers(user.id),
-    ])
-    const subject = { isPayingUser: user.isPayingUser, keyProviders }
+    const models = await this.defaults.modelsFor(auth.getUserOrFail())
     return {
-      data: models.map((model) => ({
+      data: models.map(({ model, access }) => ({
         id: model.id,
         name: model.name,
         provider: model.provider,
@@ -32,8 +24,11 @@ export default class ModelsController {
         isPaidModel: model.isPaidModel,
         isByokSupported: model.isByokSupported,
         capabilities: model.capabilities,
-        access: this.access.evaluate(model, subject),
+        access,
       })),
+      defaultModelId: chooseDefaultModel(
+        models.map(({ model, access }) => ({ id: model.id, access }))
+      ),
     }
   }
 }

@@ -14,12 +14,7 @@ import { useUserChatStore } from '~/hooks/use_chat_store'
 import { openChat, startNewChat } from '~/hooks/use_chat_navigation'
 import { computeActivePath } from '#shared/chat/active_path'
 import { events } from '#shared/livestore/schema'
-import {
-  DEFAULT_MODEL_ID,
-  restoreChat,
-  sendMessage,
-  startChat,
-} from '~/livestore/chat_actions'
+import { restoreChat, sendMessage, startChat } from '~/livestore/chat_actions'
 import { chatById$, chatMessages$ } from '~/livestore/queries'
 
 /* The composer's model picker; nothing until the catalog has loaded. */
@@ -37,19 +32,30 @@ function ComposerModelPicker({
 
 /**
  * The main area of /chat (a new, empty chat) and /chat/:id. Keyed by chat, so each chat gets
- * its own thread runtime and composer.
+ * its own thread runtime and composer. `defaultModelId` is the model the server says a new
+ * chat of this user starts with (one they can use: the development emulator on a setup
+ * without keys).
  */
-export function ChatView({ chatId, welcome }: { chatId?: string; welcome: ReactNode }) {
+export function ChatView({
+  chatId,
+  defaultModelId,
+  welcome,
+}: {
+  chatId?: string
+  defaultModelId: string
+  welcome: ReactNode
+}) {
   return chatId ? (
-    <ExistingChat key={chatId} chatId={chatId} />
+    <ExistingChat key={chatId} chatId={chatId} defaultModelId={defaultModelId} />
   ) : (
-    <NewChat key="new" welcome={welcome} />
+    <NewChat key="new" defaultModelId={defaultModelId} welcome={welcome} />
   )
 }
 
-function NewChat({ welcome }: { welcome: ReactNode }) {
+function NewChat({ defaultModelId, welcome }: { defaultModelId: string; welcome: ReactNode }) {
   const store = useUserChatStore()
-  const [model, setModel] = useState(DEFAULT_MODEL_ID)
+  const [chosenModel, setModel] = useState<string | null>(null)
+  const model = chosenModel ?? defaultModelId
   const onSend = useCallback(
     (text: string) => {
       const { chatId, messageId } = startChat(store, text, model)
@@ -67,7 +73,7 @@ function NewChat({ welcome }: { welcome: ReactNode }) {
   )
 }
 
-function ExistingChat({ chatId }: { chatId: string }) {
+function ExistingChat({ chatId, defaultModelId }: { chatId: string; defaultModelId: string }) {
   const store = useUserChatStore()
   const chatQuery = useMemo(() => chatById$(chatId), [chatId])
   const messagesQuery = useMemo(() => chatMessages$(chatId), [chatId])
@@ -136,7 +142,7 @@ function ExistingChat({ chatId }: { chatId: string }) {
         activePath={path}
         onSend={onSend}
         composerAccessory={
-          <ComposerModelPicker value={chat.model || DEFAULT_MODEL_ID} onChange={onModelChange} />
+          <ComposerModelPicker value={chat.model || defaultModelId} onChange={onModelChange} />
         }
         empty={
           <ChatNotice

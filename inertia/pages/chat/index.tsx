@@ -55,11 +55,19 @@ function Welcome({ user }: Pick<InertiaProps, 'user'>) {
 | /chat (a new chat) and /chat/:id render this page; moving between chats is a client-side
 | visit that only changes `chatId`, so the layout and the open store stay.
 */
-export default function ChatIndex({ user, chatId }: InertiaProps<{ chatId?: string }>) {
+export default function ChatIndex({
+  user,
+  chatId,
+  defaultModelId,
+}: InertiaProps<{ chatId?: string; defaultModelId: string }>) {
   return (
     <>
       <Head title="Chats" />
-      <ChatView chatId={chatId} welcome={<Welcome user={user} />} />
+      <ChatView
+        chatId={chatId}
+        defaultModelId={defaultModelId}
+        welcome={<Welcome user={user} />}
+      />
     </>
   )
 }

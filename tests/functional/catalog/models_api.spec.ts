@@ -4,7 +4,7 @@ import User from '#models/user'
 import { BrowserSession } from '#tests/helpers/browser_session'
 import { signIn, type SignedIn } from '#tests/helpers/sign_in'
 import { jsonRequest, startEmulatorForApp } from '#tests/support/llm'
-import { catalogModels } from '#config/models'
+import { catalogModels, DEFAULT_MODEL_ID, EMULATOR_MODEL_ID } from '#config/models'
 
 type Entry = {
   id: string
@@ -65,6 +65,13 @@ test.group('GET /api/models', (group) => {
     assert.deepEqual(models.get('dev/emulator')!.access, { usable: true, via: 'emulator' })
   })
 
+  test('new chats start on the house default: the platform key serves it', async ({ assert }) => {
+    const response = await jsonRequest(user.session, 'GET', '/api/models')
+    assert.equal(response.body.defaultModelId, DEFAULT_MODEL_ID)
+    const props = await chatPageProps(user.session)
+    assert.equal(props.defaultModelId, DEFAULT_MODEL_ID)
+  })
+
   test('a saved key unlocks its provider', async ({ assert }) => {
     await jsonRequest(user.session, 'PUT', '/api/keys/openrouter', {
       apiKey: `sk-or-v1-${randomBytes(16).toString('hex')}`,
@@ -88,5 +95,55 @@ test.group('GET /api/models', (group) => {
       usable: true,
       via: 'platform_key',
     })
+  })
+})
+
+/* The props the chat page gets: the Inertia page object embedded in its HTML. */
+async function chatPageProps(session: BrowserSession, path = '/chat') {
+  const url = session.url(path)
+  const response = await fetch(url, { headers: session.headers(url.pathname), redirect: 'manual' })
+  if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`)
+  const html = await response.text()
+  const embedded =
+    html.match(/<script[^>]*data-page="app"[^>]*>([\s\S]*?)<\/script>/)?.[1] ??
+    html
+      .match(/data-page="([^"]*)"/)?.[1]
+      ?.replaceAll('&quot;', '"')
+      .replaceAll('&amp;', '&')
+  if (!embedded) throw new Error(`GET ${path}: no Inertia page in the HTML`)
+  const page = JSON.parse(embedded) as { component: string; props: Record<string, unknown> }
+  return page.props
+}
+
+test.group('Default model of a new chat, without platform keys', (group) => {
+  group.setup(async () => {
+    // No platform key at all: only the development emulator runs (as on a fresh `npm run dev`).
+    const started = await startEmulatorForApp()
+    return started.stop
+  })
+
+  test('the development emulator, in the models API and the chat page', async ({ assert }) => {
+    const user = await signIn(`models-${randomUUID()}@example.test`)
+    const response = await jsonRequest(user.session, 'GET', '/api/models')
+    assert.isFalse(
+      response.body.data.find((entry: Entry) => entry.id === DEFAULT_MODEL_ID).access.usable
+    )
+    assert.equal(response.body.defaultModelId, EMULATOR_MODEL_ID)
+    const props = await chatPageProps(user.session)
+    assert.equal(props.defaultModelId, EMULATOR_MODEL_ID)
+    const chatId = randomUUID()
+    assert.deepInclude(await chatPageProps(user.session, `/chat/${chatId}`), {
+      chatId,
+      defaultModelId: EMULATOR_MODEL_ID,
+    })
+  })
+
+  test('a key for the house default makes it the default again', async ({ assert }) => {
+    const user = await signIn(`models-${randomUUID()}@example.test`)
+    await jsonRequest(user.session, 'PUT', '/api/keys/openrouter', {
+      apiKey: `sk-or-v1-${randomBytes(16).toString('hex')}`,
+    })
+    const response = await jsonRequest(user.session, 'GET', '/api/models')
+    assert.equal(response.body.defaultModelId, DEFAULT_MODEL_ID)
   })
 })
