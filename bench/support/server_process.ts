@@ -9,6 +9,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -25,13 +26,16 @@ export interface ServerOptions {
 
 /*
 | Builds the app as production does, from a private copy of the working tree
-| (tmp/bench/src-<pid>, node_modules linked), and returns its build folder.
+| (<os tmpdir>/chat-bench-src-<pid>, node_modules linked: outside the project,
+| whose tsconfig would type-check a copy under tmp/ along with the original),
+| and returns its build folder.
 | Building in place would leave build/ and public/assets/ in the project,
 | and a public/assets/ manifest changes the Inertia asset version the dev
 | server and the tests see; a later build by another run would also pull
 | files from under this server (routes import their controllers lazily).
 | BENCH_BUILD_DIR=<folder> reuses an existing build (a folder holding
-| bin/server.js, inside the project so node_modules resolve). TypeScript
+| bin/server.js, where node_modules resolve: inside the project, or in such
+| a copy). TypeScript
 | errors do not stop the build: someone's half-finished edit must not stop
 | a bench. Builds of concurrent runs take turns (an flock).
 */
@@ -43,7 +47,7 @@ export async function productionBuild(log: (message: string) => void): Promise<B
     }
     return { dir: given, remove: async () => {} }
   }
-  const source = new URL(`tmp/bench/src-${process.pid}/`, ROOT).pathname
+  const source = join(tmpdir(), `chat-bench-src-${process.pid}/`)
   const remove = () => rm(source, { recursive: true, force: true })
   await remove()
   await mkdir(source, { recursive: true })
