@@ -68,6 +68,8 @@ export default defineConfig({
   metaFiles: [
     { pattern: 'resources/views/**/*.edge', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
+    /* Dependency patches: a production install (npm ci --omit=dev) applies them too. */
+    { pattern: 'patches/**', reloadServer: false },
   ],
 
   hooks: {
