@@ -1,6 +1,6 @@
 import { defineConfig } from '@adonisjs/auth'
 import { sessionGuard } from '@adonisjs/auth/session'
-import { SessionUserProvider } from '#auth/session_user_provider'
+import { fastSessionUserProvider } from '#auth/session_user_provider'
 import type { InferAuthenticators, InferAuthEvents, Authenticators } from '@adonisjs/auth/types'
 
 const authConfig = defineConfig({
@@ -9,7 +9,7 @@ const authConfig = defineConfig({
     web: sessionGuard({
       useRememberMeTokens: false,
       /* The user row through a prepared statement (see app/auth/session_user_provider.ts). */
-      provider: new SessionUserProvider({
+      provider: fastSessionUserProvider({
         model: () => import('#models/user'),
       }),
     }),
