@@ -24,6 +24,8 @@ export interface EmulatorScript {
   failure: EmulatorFailure | null
   tokensPerSecond: number
   timeToFirstTokenMs: number
+  /* A pause after the first token before the rest (`[[hold:20]]`): the answer stays open a while. */
+  holdMs: number
   promptTokens: number
 }
 
@@ -143,6 +145,7 @@ export function buildScript(input: {
       input.defaults.timeToFirstTokenMs,
       600_000
     ),
+    holdMs: numberOr(header('x-emulator-hold-ms') ?? directives.get('hold'), 0, 600_000),
     promptTokens: Math.max(1, countWords(input.promptText.replace(DIRECTIVE, ' '))),
   }
 }

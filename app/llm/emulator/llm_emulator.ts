@@ -418,7 +418,10 @@ export class LlmEmulator {
     const finishReason = script.failure === 'content_filter' ? 'content_filter' : 'stop'
 
     if (body.stream !== true) {
-      await this.#sleep(res, script.timeToFirstTokenMs + spanMs(script, script.tokens.length))
+      await this.#sleep(
+        res,
+        script.timeToFirstTokenMs + script.holdMs + spanMs(script, script.tokens.length)
+      )
       if (res.destroyed) return
       if (script.failure === 'cut') {
         res.writeHead(200, { 'content-type': 'application/json' })
@@ -523,7 +526,10 @@ export class LlmEmulator {
     })
 
     if (body.stream !== true) {
-      await this.#sleep(res, script.timeToFirstTokenMs + spanMs(script, script.tokens.length))
+      await this.#sleep(
+        res,
+        script.timeToFirstTokenMs + script.holdMs + spanMs(script, script.tokens.length)
+      )
       if (res.destroyed) return
       if (script.failure === 'cut') {
         res.writeHead(200, { 'content-type': 'application/json' })
@@ -772,13 +778,20 @@ export class LlmEmulator {
     if (script.timeToFirstTokenMs > 0) await this.#sleep(res, script.timeToFirstTokenMs)
     if (res.destroyed) return
 
+    let next = 0
+    if (script.holdMs > 0) {
+      res.write(frame(script.tokens[0], 0))
+      next = 1
+      await this.#sleep(res, script.holdMs)
+      if (res.destroyed) return
+    }
     if (!script.tokensPerSecond) {
       let all = ''
-      for (let index = 0; index < stopAt; index++) all += frame(script.tokens[index], index)
-      res.write(all)
+      for (let index = next; index < stopAt; index++) all += frame(script.tokens[index], index)
+      if (all) res.write(all)
     } else {
-      res.write(frame(script.tokens[0], 0))
-      const firstAt = started + script.timeToFirstTokenMs
+      if (next === 0) res.write(frame(script.tokens[0], 0))
+      const firstAt = started + script.timeToFirstTokenMs + script.holdMs
       await this.#pump.run({ res, next: 1, stopAt, firstAt, script, frame })
     }
     if (res.destroyed) return

@@ -74,6 +74,31 @@ test.group('LLM emulator', (group) => {
     })
   })
 
+  test('[[hold:N]]: the first token alone, the rest after the pause', async ({ assert }) => {
+    const response = await fetch(`${emulator.openaiBaseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'authorization': 'Bearer sk-test', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4.1',
+        stream: true,
+        messages: [{ role: 'user', content: 'Hold on [[tokens:5]] [[hold:500]]' }],
+      }),
+    })
+    const reader = response.body!.getReader()
+    const decoder = new TextDecoder()
+    const contentsPerRead: string[][] = []
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      const text = decoder.decode(value, { stream: true })
+      contentsPerRead.push([...text.matchAll(/"content":"([^"]*)"/g)].map((match) => match[1]))
+    }
+    const withText = contentsPerRead.filter((contents) => contents.some(Boolean))
+    // Nothing else was written during the pause: the first token arrived on its own.
+    assert.deepEqual(withText[0], ['Echo:'])
+    assert.equal(withText.flat().join(''), 'Echo: Hold on lorem ipsum')
+  })
+
   test('openai.chat: stream and generate', async ({ assert }) => {
     const openai = createOpenAI({ baseURL: emulator.openaiBaseUrl, apiKey: 'sk-test' })
     const streamed = await collect(

@@ -32,6 +32,12 @@ test.group('emulator script', () => {
     assert.notInclude(result.tokens.join(''), '[[')
   })
 
+  test('a pause after the first token: [[hold:N]] or x-emulator-hold-ms', ({ assert }) => {
+    assert.equal(script('x').holdMs, 0)
+    assert.equal(script('x [[hold:20]]').holdMs, 20)
+    assert.equal(script('x [[hold:20]]', { headers: { 'x-emulator-hold-ms': '5' } }).holdMs, 5)
+  })
+
   test('failure precedence: header over model suffix over prompt', ({ assert }) => {
     assert.equal(script('x [[fail:500]]').failure, '500')
     assert.equal(script('x [[fail:500]]', { model: 'emulator-429' }).failure, '429')
