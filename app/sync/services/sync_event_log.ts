@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import { mainSqlite } from '#core/main_sqlite'
 import type { StoredSyncEvent } from '#sync/sync_types'
 import {
   SyncProjection,
@@ -74,6 +75,9 @@ export class SyncEventLog {
 
   /* The store's row, created on first use with its permanent backendId. */
   async openStore(storeId: string, userId: string): Promise<StoreRecord> {
+    // Nearly always there already (a store is reopened on each write once idle): one prepared read.
+    const existing = await mainSqlite.get<StoreRow>(FIND_STORE, [storeId])
+    if (existing) return toStoreRecord(existing)
     const now = sqlTimestamp(Date.now())
     await db.rawQuery(
       `INSERT INTO sync_stores (store_id, user_id, backend_id, head, created_at, updated_at)
@@ -85,12 +89,7 @@ export class SyncEventLog {
       .select('store_id', 'user_id', 'backend_id', 'head')
       .where('store_id', storeId)
       .firstOrFail()
-    return {
-      storeId: row.store_id,
-      userId: row.user_id,
-      backendId: row.backend_id,
-      head: Number(row.head),
-    }
+    return toStoreRecord(row)
   }
 
   /* Events with afterSeq < seqNum <= uptoSeq, oldest first. */
@@ -207,6 +206,24 @@ export class SyncEventLog {
       }
       return statement.run(...bindings).changes
     }
+  }
+}
+
+interface StoreRow {
+  store_id: string
+  user_id: string
+  backend_id: string
+  head: number
+}
+
+const FIND_STORE = 'SELECT store_id, user_id, backend_id, head FROM sync_stores WHERE store_id = ?'
+
+function toStoreRecord(row: StoreRow): StoreRecord {
+  return {
+    storeId: row.store_id,
+    userId: row.user_id,
+    backendId: row.backend_id,
+    head: Number(row.head),
   }
 }
 
