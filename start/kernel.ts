@@ -4,6 +4,8 @@ import server from '@adonisjs/core/services/server'
 server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
+  /* A burst of requests is handled at most 16 per turn of the event loop (see the file). */
+  () => import('#middleware/request_turn_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   /* The development OpenID Connect provider at /oidc (dev/test only; off when LOGTO_ENDPOINT is set). */
   () => import('#auth/middleware/dev_oidc_middleware'),

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { TurnGate } from '#chat/services/turn_gate'
+import { TurnGate } from '#core/turn_gate'
 
 /* Resolves in the next iteration of the event loop (after its timers and I/O). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)))

@@ -19,7 +19,7 @@ import { buildPrompt } from '#chat/services/prompt_builder'
 import ChatTitleService from '#chat/services/chat_title_service'
 import { GenerationEventWriter } from '#chat/services/generation_event_writer'
 import { streamAnswer } from '#chat/services/answer_stream'
-import { TurnGate } from '#chat/services/turn_gate'
+import { TurnGate } from '#core/turn_gate'
 
 export interface RunInput {
   model: CatalogModel

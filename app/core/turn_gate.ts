@@ -2,12 +2,13 @@
 | At most `perTurn` holders per turn of the event loop; the others wait for
 | later turns, `perTurn` at a time, in arrival order.
 |
-| For a burst: a thousand reply requests read in one turn would otherwise
-| start a thousand provider calls (each a fetch to set up, ~0.5 ms of CPU)
+| For bursts. A thousand reply requests read in one turn would otherwise be
+| handled to the end, each starting its provider call (a fetch to set up),
 | before the loop could run a timer or deliver a token of the answers
 | already streaming: one stall of half a second or more. Spread over turns,
-| the answers start as fast as before on the whole, and the running ones
-| keep their pace. A lone request never waits.
+| the work gets done as fast as before on the whole, and what was already
+| running keeps its pace. A lone caller never waits. Used for HTTP requests
+| (RequestTurnMiddleware) and for provider calls (GenerationRunner).
 */
 export class TurnGate {
   #admitted = 0
