@@ -106,8 +106,11 @@ export default async function ttftBench() {
     const acceptedSerial = [...accepted]
     const concurrent: number[] = []
     const concurrentDirect: number[] = []
+    let cpuConcurrent = 0
     for (let pass = 0; pass < ROUNDS; pass++) {
+      const cpuAtStart = app.serverCpuMs()
       concurrent.push(...timed(await Promise.all(seats.map((seat) => one(seat)))))
+      cpuConcurrent += app.serverCpuMs() - cpuAtStart
       concurrentDirect.push(
         ...(await Promise.all(seats.map(() => directTtft(app.emulator, PROMPT))))
       )
@@ -129,6 +132,7 @@ export default async function ttftBench() {
         direct_p50_ms_c100: round(percentile(concurrentDirect, 50)),
         reply_202_p50_ms: round(percentile(acceptedSerial, 50)),
         server_cpu_ms_per_answer: round(cpuPerAnswer),
+        server_cpu_ms_per_answer_c100: round(cpuConcurrent / (ROUNDS * seats.length)),
         samples: serial.length,
         samples_c100: concurrent.length,
         // Answers that ended before their subscription reached the server (not in the figures).
