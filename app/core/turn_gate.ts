@@ -13,15 +13,28 @@
 export class TurnGate {
   #admitted = 0
   #turnOpen = false
+  #turnStartedAt = 0
   #waiting: (() => void)[] = []
   #draining = false
 
-  constructor(readonly perTurn: number) {}
+  /*
+  | `budgetMs`: also no more once this long has passed since the turn's first
+  | entry (work admitted earlier in the turn runs to its first real wait before
+  | the next entry, so the clock sees it).
+  */
+  constructor(
+    readonly perTurn: number,
+    readonly budgetMs = Infinity
+  ) {}
 
   /* Null when the caller may go on at once, else a promise settling in a later turn. */
   enter(): Promise<void> | null {
     this.#openTurn()
-    if (this.#waiting.length === 0 && this.#admitted < this.perTurn) {
+    if (
+      this.#waiting.length === 0 &&
+      this.#admitted < this.perTurn &&
+      (this.#admitted === 0 || performance.now() - this.#turnStartedAt < this.budgetMs)
+    ) {
       this.#admitted++
       return null
     }
@@ -38,6 +51,7 @@ export class TurnGate {
   #openTurn() {
     if (this.#turnOpen) return
     this.#turnOpen = true
+    this.#turnStartedAt = performance.now()
     setImmediate(() => {
       this.#turnOpen = false
       this.#admitted = 0

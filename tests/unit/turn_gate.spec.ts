@@ -69,4 +69,20 @@ test.group('TurnGate', () => {
     ])
     assert.deepEqual(order, ['second', 'third'])
   })
+
+  test('with a time budget, no more entries once the turn has run that long', async ({
+    assert,
+  }) => {
+    const gate = new TurnGate(100, 2)
+    assert.isNull(gate.enter())
+    // The first entry's work: longer than the budget.
+    const until = performance.now() + 5
+    while (performance.now() < until);
+    const late = gate.enter()
+    assert.isNotNull(late)
+    await late
+    // A new turn: room again.
+    await nextTurn()
+    assert.isNull(gate.enter())
+  })
 })

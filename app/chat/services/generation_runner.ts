@@ -47,8 +47,8 @@ export function costMicros(model: CatalogModel, usage: Usage | null): number | n
 */
 const nextCheckpointGap = (intervalMs: number) => intervalMs * (1 + Math.random() / 4)
 
-/* Provider calls started per turn of the event loop, at most (see TurnGate: a burst of replies). */
-const providerCalls = new TurnGate(10)
+/* Provider calls started per turn of the event loop: 10, or fewer once 10 ms went by (TurnGate). */
+const providerCalls = new TurnGate(10, 10)
 
 /*
 | One answer, from the first provider byte to the Finished event. Durable
