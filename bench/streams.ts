@@ -12,6 +12,8 @@
 |                            providers/chat_provider.ts; a stall is one sample of a histogram, so
 |                            a p99 over the whole run would hide it)
 |   event_loop_lag_max_ms    the longest single delay; seconds_over_50ms: seconds whose p99 >= 50
+|   idle_process_lag_p99_ms  the same worst-second p99 for an idle process on this machine
+|                            meanwhile (and its median second): the floor the machine's load sets
 |   server_cpu_per_s         the server's CPU time per second of wall time (1 = one core), and
 |                            server_cpu_us_per_token: its CPU per delivered token, burst included
 |   lost_tokens              tokens of stored answers missing from what /live delivered
@@ -23,6 +25,7 @@
 | BENCH_USERS / BENCH_CHATS scale it down (e.g. BENCH_USERS=4: 400 answers); BENCH_TOKENS sets
 | the answers' length (250).
 */
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
@@ -47,6 +50,7 @@ export default async function streamsBench() {
   process.env.BENCH_REPORT_LAG = '1'
   const app = await startBenchApp('streams')
   const lives: LiveClient[] = []
+  const floor = startLagFloor()
   try {
     const seats: { user: BenchUser; live: LiveClient; chatId: string; questionId: string }[] = []
     for (let index = 0; index < USERS; index++) {
@@ -84,6 +88,7 @@ export default async function streamsBench() {
     await new Promise((resolve) => setTimeout(resolve, 2_000))
 
     const lagFrom = app.serverLines.length
+    const floorFrom = floor.lines.length
     const started = performance.now()
     const benchCpu = process.cpuUsage()
     let lastAccepted = started
@@ -117,6 +122,7 @@ export default async function streamsBench() {
         cpuMs: match[4] === undefined ? null : Number(match[4]),
       }))
     const lags = seconds.map((second) => second.p99)
+    const floorLags = floor.lines.slice(floorFrom)
 
     // Stored answers (the server's table) against what /live delivered.
     const reader = new DatabaseSync(
@@ -159,6 +165,10 @@ export default async function streamsBench() {
         event_loop_lag_p99_ms: lags.length ? Math.max(...lags) : null,
         event_loop_lag_max_ms: seconds.length ? Math.max(...seconds.map((x) => x.max)) : null,
         seconds_over_50ms: lags.filter((lag) => lag >= 50).length,
+        // The same figure for an idle process on this machine meanwhile: the lag the machine's
+        // load alone causes (other processes holding the CPU), not the server.
+        idle_process_lag_p99_ms: floorLags.length ? Math.max(...floorLags) : null,
+        idle_process_lag_p99_median_ms: floorLags.length ? percentile(floorLags, 50) : null,
         // The server process's CPU time while streaming, per second of wall time (1 = one core).
         server_cpu_per_s: round(
           seconds.reduce((sum, second) => sum + (second.cpuMs ?? 0), 0) / 1000 / elapsed,
@@ -189,7 +199,31 @@ export default async function streamsBench() {
       })
     )
   } finally {
+    floor.stop()
     for (const live of lives) live.close()
     await app.stop()
   }
+}
+
+/*
+| An idle Node process measuring its own event-loop delay the way the server
+| does (worst p99 per second): on a shared machine, the floor under the
+| server's figure.
+*/
+function startLagFloor() {
+  const script = `
+    const { monitorEventLoopDelay } = require('node:perf_hooks')
+    const histogram = monitorEventLoopDelay({ resolution: 5 })
+    histogram.enable()
+    setInterval(() => {
+      if (histogram.count > 0) console.log((histogram.percentile(99) / 1e6).toFixed(3))
+      histogram.reset()
+    }, 1000)
+  `
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const lines: number[] = []
+  child.stdout.on('data', (chunk) => {
+    for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(Number(line))
+  })
+  return { lines, stop: () => child.kill() }
 }
