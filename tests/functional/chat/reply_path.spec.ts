@@ -114,11 +114,14 @@ test.group('Reply path: keys and session', (group) => {
     assert.notInclude(apiCsp, 'nonce-')
     assert.equal(api.headers.get('x-content-type-options'), 'nosniff')
     assert.equal(api.headers.get('x-frame-options'), 'DENY')
+    // The page the call comes from holds the XSRF token: an API answer does not mint another.
+    assert.notInclude(setCookieNames(api.headers), 'XSRF-TOKEN')
 
     const page = await carol.session.get('/chat')
     const pageCsp = page.headers.get('content-security-policy') ?? ''
     assert.match(pageCsp, /script-src 'self' 'nonce-[^']+'/)
     assert.equal(page.headers.get('x-frame-options'), 'DENY')
+    assert.include(setCookieNames(page.headers), 'XSRF-TOKEN')
     await page.arrayBuffer()
 
     // A reply without the XSRF token is refused before anything runs.
@@ -150,5 +153,25 @@ test.group('Reply path: keys and session', (group) => {
     })
     assert.equal(forged.status, 403)
     await forged.arrayBuffer()
+
+    // Another session's valid token does not match this session's secret.
+    const dave = await chatUser('shield-path-other')
+    const crossed = await fetch(carol.session.url(path), {
+      method: 'POST',
+      headers: {
+        ...withoutToken,
+        'x-xsrf-token': dave.session.xsrfToken()!,
+        'accept': 'application/json',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ assistantMessageId: randomUUID() }),
+    })
+    assert.equal(crossed.status, 403)
+    await crossed.arrayBuffer()
+
+    // And with its own token the same request goes through.
+    const accepted = await reply(carol, chatId, question, { assistantMessageId: randomUUID() })
+    assert.equal(accepted.status, 202, accepted.text)
+    await finalMessage(accepted.body.data.assistantMessageId)
   })
 })
