@@ -18,11 +18,12 @@ export const LIVE_SIGNED_OUT = 4401
 /* Above this much unsent data the tab is too slow: it is closed and re-attaches from its seq. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 /*
-| A batched socket writes at most once per this long: frames of the turns in
-| between join the next write. Nothing waits when the socket has been quiet
-| (the first token of an answer goes at the end of its turn); under a steady
-| stream it caps the writes per tab at 100 a second, each carrying ~10 ms of
-| tokens, which no reader can tell from one write per token.
+| A batched socket watching several answers at once writes at most once per
+| this long: frames of the turns in between join the next write. It caps the
+| writes per tab at 100 a second, each carrying ~10 ms of tokens, which no
+| reader can tell from one write per token. Nothing waits on a socket that
+| has been quiet, nor on one watching a single answer (its first token is not
+| held back behind the previous answer's last frames).
 */
 const BATCH_WINDOW_MS = 10
 
@@ -40,12 +41,12 @@ const FINAL_STATUSES = new Set(['complete', 'stopped', 'error', 'interrupted'])
 |
 | Batching: a socket opened as `/live?batch=1` gets the frames of one turn
 | of the event loop together, as one WebSocket message holding a JSON array
-| of frames (`[frame,frame]`; a lone frame still goes alone), and at most one
-| message per BATCH_WINDOW_MS. With a thousand answers streaming, one message
-| per token per tab is one socket write per token, the main CPU cost of the
-| channel; batched, a tab watching fifty answers gets one write per turn. The
-| order of frames is kept. Without the parameter (an older tab), every frame
-| is its own message.
+| of frames (`[frame,frame]`; a lone frame still goes alone), and, watching
+| several answers, at most one message per BATCH_WINDOW_MS. With a thousand
+| answers streaming, one message per token per tab is one socket write per
+| token, the main CPU cost of the channel; batched, a tab watching fifty
+| answers gets one write per turn or window. The order of frames is kept.
+| Without the parameter (an older tab), every frame is its own message.
 */
 export class LiveSocketServer {
   #wss = new WebSocketServer({
@@ -153,7 +154,8 @@ export class LiveSocketServer {
     const send = batched
       ? (frame: string) => {
           if (outbox.push(frame) > 1) return
-          const wait = lastWrite + BATCH_WINDOW_MS - performance.now()
+          // Only a tab watching several answers at once waits for the window.
+          const wait = subscriptions.size > 1 ? lastWrite + BATCH_WINDOW_MS - performance.now() : 0
           if (wait <= 0) setImmediate(flush)
           else setTimeout(flush, wait)
         }
