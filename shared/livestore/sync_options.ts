@@ -13,7 +13,8 @@ import { Effect, Stream } from '@livestore/utils/effect'
 | A new device blocks its boot until the leader has pulled everything or this long has passed;
 | after that it boots with what it has and keeps pulling in the background (slower: the page then
 | re-applies every later event too, but nothing is lost). Headless Chromium on a busy 2-core
-| machine took ~45 s for 21,000 events, so a slower device with a larger history still fits.
+| machine took 28-36 s for 21,000 events (`npm run bench -- sync-browser`), so a slower device
+| with a larger history still fits.
 | An offline new device does not wait at all: the page blocks only after the sync socket
 | answered (inertia/livestore/initial_sync.ts).
 */
