@@ -73,7 +73,8 @@ test.group('Prompt trimming reaches the thread', () => {
     const trimmedId = randomUUID()
     const response = await reply(user, chatId, u3, { assistantMessageId: trimmedId })
     assert.equal(response.status, 202, response.text)
-    assert.equal((await finalMessage(trimmedId)).status, 'complete')
+    const trimmedAnswer = await finalMessage(trimmedId)
+    assert.equal(trimmedAnswer.status, 'complete')
 
     /* What the model got: the marker, then the second exchange and the question; not the first. */
     const emulator = await devEmulator()
@@ -98,7 +99,8 @@ test.group('Prompt trimming reaches the thread', () => {
       regenerate: true,
     })
     assert.equal(whole.status, 202, whole.text)
-    assert.equal((await finalMessage(wholeId)).status, 'complete')
+    const wholeAnswer = await finalMessage(wholeId)
+    assert.equal(wholeAnswer.status, 'complete')
     const [wholeFinished] = await syncEvents(user.id, 0, wholeId, 'v1.AssistantMessageFinished')
     assert.notProperty(wholeFinished.args, 'contextStartId')
   })
