@@ -41,18 +41,30 @@ function showRefusal(error: unknown, fallback: string) {
   toast.error(error instanceof ChatRequestError ? error.message : fallback)
 }
 
-/** Asks for an answer to a user message; refusals (quota, keys, model) show as a toast. */
-export function replyTo(chatId: string, userMessageId: string, regenerate = false) {
-  requestReply(chatId, userMessageId, newId(), regenerate ? { regenerate } : {}).catch((error) =>
-    showRefusal(error, 'The answer could not be started.')
-  )
+/**
+ * Asks for an answer to a user message; refusals (quota, keys, model) show as a toast. `model`
+ * is the one this device shows for the chat: sent along, because a model just picked may not
+ * have reached the server yet (it would answer with the previous one).
+ */
+export function replyTo(
+  chatId: string,
+  userMessageId: string,
+  options: { regenerate?: boolean; model?: string } = {}
+) {
+  const { regenerate, model } = options
+  requestReply(chatId, userMessageId, newId(), {
+    ...(regenerate ? { regenerate } : {}),
+    ...(model ? { model } : {}),
+  }).catch((error) => showRefusal(error, 'The answer could not be started.'))
 }
 
 export function useBranchActions(
   store: ChatStore,
   chatId: string,
   messages: readonly ThreadMessageRow[],
-  path: readonly PathEntry<ThreadMessageRow>[]
+  path: readonly PathEntry<ThreadMessageRow>[],
+  /* The chat's model on this device (see replyTo). */
+  model?: string
 ): BranchActions {
   const byId = useMemo(() => new Map(path.map((entry) => [entry.message.id, entry])), [path])
   const entryOf = useCallback((messageId: string) => byId.get(messageId), [byId])
@@ -76,20 +88,20 @@ export function useBranchActions(
       if (!entry || !clean) return
       try {
         const { messageId } = sendMessage(store, chatId, entry.message.parentId, clean)
-        replyTo(chatId, messageId)
+        replyTo(chatId, messageId, { model })
       } catch (error) {
         toast.error(error instanceof Error ? error.message : 'Your message could not be saved.')
       }
     },
-    [byId, store, chatId]
+    [byId, store, chatId, model]
   )
 
   const regenerate = useCallback(
     (assistantMessageId: string) => {
       const parentId = byId.get(assistantMessageId)?.message.parentId
-      if (parentId) replyTo(chatId, parentId, true)
+      if (parentId) replyTo(chatId, parentId, { regenerate: true, model })
     },
-    [byId, chatId]
+    [byId, chatId, model]
   )
 
   const stop = useCallback(

@@ -223,6 +223,8 @@ test.group('Chats sync between devices', (group) => {
 
     const page = await signIn(browserContext, `reload-${randomUUID()}@example.com`)
     const chatId = await startChat(page, 'Kept on this device')
+    /* Its answer too: one cut off by the blocked socket would keep the composer busy. */
+    await answered(page, 1)
     await waitForPhase(page, 'saved')
 
     /* The open page notices the server went away. */

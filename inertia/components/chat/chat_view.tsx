@@ -60,7 +60,7 @@ function NewChat({ defaultModelId, welcome }: { defaultModelId: string; welcome:
     (text: string) => {
       const { chatId, messageId } = startChat(store, text, model)
       openChat(chatId, { replace: true })
-      replyTo(chatId, messageId)
+      replyTo(chatId, messageId, { model })
     },
     [store, model]
   )
@@ -84,14 +84,15 @@ function ExistingChat({ chatId, defaultModelId }: { chatId: string; defaultModel
     () => computeActivePath(messages, chat?.activeLeafId ?? null),
     [messages, chat?.activeLeafId]
   )
-  const branchActions = useBranchActions(store, chatId, messages, path)
+  const model = chat?.model || defaultModelId
+  const branchActions = useBranchActions(store, chatId, messages, path, model)
 
   const onSend = useCallback(
     (text: string, parentId: string | null) => {
       const { messageId } = sendMessage(store, chatId, parentId, text)
-      replyTo(chatId, messageId)
+      replyTo(chatId, messageId, { model })
     },
-    [store, chatId]
+    [store, chatId, model]
   )
   const onModelChange = useCallback(
     (model: string) => store.commit(events.chatModelSet({ id: chatId, model })),
@@ -142,7 +143,7 @@ function ExistingChat({ chatId, defaultModelId }: { chatId: string; defaultModel
         activePath={path}
         onSend={onSend}
         composerAccessory={
-          <ComposerModelPicker value={chat.model || defaultModelId} onChange={onModelChange} />
+          <ComposerModelPicker value={model} onChange={onModelChange} />
         }
         empty={
           <ChatNotice

@@ -8,6 +8,8 @@ const components = { UserMessage, AssistantMessage }
 
 /* A first guess at a message's height; each row is measured once rendered. */
 const ESTIMATED_ROW_PX = 140
+/* How close to the end still counts as "at the bottom". */
+const BOTTOM_SLACK_PX = 80
 
 /*
 | The thread's messages, virtualized: only the rows in (and a little around)
@@ -48,10 +50,26 @@ export function MessageList({
     scrollMargin: listRef.current?.offsetTop ?? 0,
   })
 
-  /* Open at the latest message. */
+  /*
+  | Open at the latest message, and stay there while messages keep arriving
+  | (a chat still syncing in pages, another device's message): rows added
+  | while the reader was at the bottom bring the view along. Once they scroll
+  | up, new rows no longer move it.
+  */
   const opened = useRef(false)
+  const atBottom = useRef(true)
+  useEffect(() => {
+    if (!scrollElement) return
+    const onScroll = () => {
+      const { scrollTop, scrollHeight, clientHeight } = scrollElement
+      atBottom.current = scrollHeight - scrollTop - clientHeight < BOTTOM_SLACK_PX
+    }
+    scrollElement.addEventListener('scroll', onScroll, { passive: true })
+    return () => scrollElement.removeEventListener('scroll', onScroll)
+  }, [scrollElement])
   useLayoutEffect(() => {
-    if (opened.current || ids.length === 0 || !scrollElement) return
+    if (ids.length === 0 || !scrollElement) return
+    if (opened.current && !atBottom.current) return
     opened.current = true
     virtualizer.scrollToIndex(ids.length - 1, { align: 'end' })
   }, [ids.length, virtualizer, scrollElement])
