@@ -55,12 +55,11 @@
 | and its leader).
 */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { openLiveStoreDevice } from './support/livestore_device.js'
 import { RawClient, chatCreated, chatHistory, type BenchUser } from './support/sync_raw_client.js'
-import { freePort, startServer, stopServer } from './support/server_process.js'
+import { freePort, processCpuMs, startServer, stopServer } from './support/server_process.js'
 
 const ROOT = new URL('../', import.meta.url)
 const USERS = 100
@@ -390,13 +389,7 @@ async function startSyncServer(appUrl: string) {
   })
 }
 
-/* CPU time (user + system) a process has used, in seconds, from /proc (Linux). */
-function cpuSeconds(pid: number) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second here).
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
+const cpuSeconds = (pid: number) => processCpuMs(pid) / 1000
 
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b)
