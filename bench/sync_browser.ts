@@ -33,6 +33,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { RawClient, chatHistory } from './support/sync_raw_client.js'
 import { freePort, productionBuild, startServer, stopServer } from './support/server_process.js'
+import { chromiumLaunchOptions } from '#tests/support/chromium'
 
 const ROOT = new URL('../', import.meta.url)
 const CHATS = 1000
@@ -59,7 +60,7 @@ export default async function syncBrowserBench(args: string[] = []) {
     DEV_MODE: '',
   })
   const server = await startServer(appUrl, { build: build.dir })
-  const browser = await chromium.launch(CHROMIUM)
+  const browser = await chromium.launch(chromiumLaunchOptions)
   const profileDir = await mkdtemp(join(tmpdir(), 'sync-browser-profile-'))
   const results: Record<string, number | string | null> = {}
   try {
@@ -94,7 +95,7 @@ export default async function syncBrowserBench(args: string[] = []) {
     | leader's database is an IPC there, which a person's browser does not pay.)
     */
     const context = await chromium.launchPersistentContext(profileDir, {
-      ...CHROMIUM,
+      ...chromiumLaunchOptions,
       baseURL: appUrl,
     })
     await context.addInitScript(`
@@ -147,20 +148,6 @@ export default async function syncBrowserBench(args: string[] = []) {
     await rm(databaseDir, { recursive: true, force: true })
   }
   console.log(JSON.stringify({ bench: 'sync-browser', ...results }))
-}
-
-const CHROMIUM = {
-  headless: true,
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
 }
 
 /* Through the development sign-in provider, ending on a page that does not open the chats. */

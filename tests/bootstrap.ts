@@ -11,12 +11,9 @@ import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
 import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
+import { chromiumLaunchOptions } from '#tests/support/chromium'
 
-/*
-| Browser tests drive Debian's Chromium package; nothing is downloaded.
-| The flags keep it quiet on a machine with no outside network.
-*/
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+/* Browser tests drive Debian's Chromium package; nothing is downloaded. */
 
 export const plugins: Config['plugins'] = [
   assert(),
@@ -29,17 +26,7 @@ export const plugins: Config['plugins'] = [
     launcher: (config) =>
       chromium.launch({
         ...config,
-        headless: true,
-        executablePath: CHROMIUM_PATH,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        ...chromiumLaunchOptions,
       }) as any,
   }),
   sessionBrowserClient(app),

@@ -2,23 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import limiter from '@adonisjs/limiter/services/main'
 import db from '@adonisjs/lucid/services/db'
-import type { BrowserContext, Page } from 'playwright'
+import type { Page } from 'playwright'
 import { watchCsp } from '#tests/browser/support/csp_watch'
+import { composer, signIn } from '#tests/browser/support/chat_seed'
 
 /* The sidebar's chat management, driven with mouse and keyboard like a person would. */
-
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto('/sign-in')
-  await page.waitForURL(/\/dev-sign-in\//)
-  await page.getByLabel('Email').fill(email)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await page.waitForURL(/\/chat$/)
-  await composer(page).waitFor()
-  return page
-}
-
-const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' })
 
 async function startChat(page: Page, text: string): Promise<string> {
   await composer(page).fill(text)

@@ -11,6 +11,7 @@ import { events } from '#shared/livestore/schema'
 import { SyncService, type ServerEventInput } from '#sync/services/sync_service'
 import { SyncSocketServer } from '#sync/services/sync_socket_server'
 import { watchCsp } from '#tests/browser/support/csp_watch'
+import { composer, signIn } from '#tests/browser/support/chat_seed'
 
 /*
 | Local-first chats in a real Chromium against the real sync server: two browser contexts
@@ -26,20 +27,6 @@ function baseURL() {
 async function newDevice(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ baseURL: baseURL() })
 }
-
-/* Signs in through the development OpenID Connect provider, as a person would. */
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto('/sign-in')
-  await page.waitForURL(/\/dev-sign-in\//)
-  await page.getByLabel('Email').fill(email)
-  await page.getByRole('button', { name: 'Continue' }).click()
-  await page.waitForURL(/\/chat$/)
-  await composer(page).waitFor()
-  return page
-}
-
-const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' })
 
 async function send(page: Page, text: string) {
   await composer(page).fill(text)
