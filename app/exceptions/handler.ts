@@ -2,6 +2,7 @@ import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { cspFactory, frameGuardFactory, hstsFactory, noSniffFactory } from '@adonisjs/shield/guards'
+import { errors as vineErrors } from '@vinejs/vine'
 import shieldConfig from '#config/shield'
 
 /*
@@ -54,6 +55,14 @@ export default class HttpExceptionHandler extends ExceptionHandler {
           },
         ],
       })
+    }
+    /*
+    | The JSON API answers bad input with 422 and the validator's messages,
+    | whatever the client accepts: the stock answer for a form is a redirect
+    | that flashes the submitted fields (an API key among them) into the session.
+    */
+    if (error instanceof vineErrors.E_VALIDATION_ERROR && ctx.request.url().startsWith('/api/')) {
+      return ctx.response.unprocessableEntity({ errors: error.messages })
     }
     return super.handle(error, ctx)
   }

@@ -1,6 +1,5 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as vineErrors } from '@vinejs/vine'
 import BranchService from '#chat/services/branch_service'
 import { branchValidator } from '#chat/validators/branch_validator'
 
@@ -11,19 +10,11 @@ export default class BranchesController {
 
   /* POST /api/chats/:chatId/messages/:messageId/branch { newChatId } */
   async store({ auth, params, request, response }: HttpContext) {
-    let payload
-    try {
-      payload = await branchValidator.validate({
-        newChatId: request.input('newChatId'),
-        chatId: params.chatId,
-        messageId: params.messageId,
-      })
-    } catch (error) {
-      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return response.unprocessableEntity({ errors: error.messages })
-      }
-      throw error
-    }
+    const payload = await branchValidator.validate({
+      newChatId: request.input('newChatId'),
+      chatId: params.chatId,
+      messageId: params.messageId,
+    })
     const user = auth.getUserOrFail()
     const result = await this.branches.branch(user.id, payload)
     return result.created ? response.created({ data: result }) : response.ok({ data: result })

@@ -1,6 +1,5 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as vineErrors } from '@vinejs/vine'
 import ReplyService from '#chat/services/reply_service'
 import { messageParamsValidator, replyValidator } from '#chat/validators/chat_validators'
 
@@ -14,19 +13,11 @@ export default class RepliesController {
 
   /* POST /api/chats/:chatId/messages/:messageId/reply { assistantMessageId, model?, regenerate? } */
   async store({ auth, params, request, response }: HttpContext) {
-    let payload
-    try {
-      payload = await replyValidator.validate({
-        ...request.only(['assistantMessageId', 'model', 'regenerate']),
-        chatId: params.chatId,
-        messageId: params.messageId,
-      })
-    } catch (error) {
-      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return response.unprocessableEntity({ errors: error.messages })
-      }
-      throw error
-    }
+    const payload = await replyValidator.validate({
+      ...request.only(['assistantMessageId', 'model', 'regenerate']),
+      chatId: params.chatId,
+      messageId: params.messageId,
+    })
     const user = auth.getUserOrFail()
     const accepted = await this.replies.reply(
       { id: user.id, isPayingUser: user.isPayingUser },
@@ -37,15 +28,7 @@ export default class RepliesController {
 
   /* POST /api/chats/:chatId/messages/:messageId/stop (messageId: the answer) */
   async stop({ auth, params, response }: HttpContext) {
-    let payload
-    try {
-      payload = await messageParamsValidator.validate(params)
-    } catch (error) {
-      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return response.unprocessableEntity({ errors: error.messages })
-      }
-      throw error
-    }
+    const payload = await messageParamsValidator.validate(params)
     const user = auth.getUserOrFail()
     const result = await this.replies.stop(
       { id: user.id, isPayingUser: user.isPayingUser },

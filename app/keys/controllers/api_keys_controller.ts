@@ -1,6 +1,5 @@
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as vineErrors } from '@vinejs/vine'
 import UserKeysService from '#keys/services/user_keys_service'
 import { providerParamValidator, saveKeyValidator } from '#keys/validators/key_validators'
 import { BYOK_PROVIDERS, PROVIDER_LABELS } from '#catalog/catalog_types'
@@ -30,18 +29,10 @@ export default class ApiKeysController {
 
   /* PUT /api/keys/:provider { apiKey } */
   async update({ auth, params, request, response }: HttpContext) {
-    let payload
-    try {
-      payload = await saveKeyValidator.validate({
-        provider: params.provider,
-        apiKey: request.input('apiKey'),
-      })
-    } catch (error) {
-      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return response.unprocessableEntity({ errors: error.messages })
-      }
-      throw error
-    }
+    const payload = await saveKeyValidator.validate({
+      provider: params.provider,
+      apiKey: request.input('apiKey'),
+    })
     const { key, replaced } = await this.keys.save(
       auth.getUserOrFail().id,
       payload.provider,
@@ -52,15 +43,7 @@ export default class ApiKeysController {
 
   /* DELETE /api/keys/:provider */
   async destroy({ auth, params, response }: HttpContext) {
-    let payload
-    try {
-      payload = await providerParamValidator.validate({ provider: params.provider })
-    } catch (error) {
-      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return response.unprocessableEntity({ errors: error.messages })
-      }
-      throw error
-    }
+    const payload = await providerParamValidator.validate({ provider: params.provider })
     const deleted = await this.keys.delete(auth.getUserOrFail().id, payload.provider)
     if (!deleted) {
       return response.notFound({
