@@ -54,12 +54,18 @@
 | SYNC_BENCH_DEVICE_CPU_PROFILE=<dir> profiles the device (its main thread
 | and its leader).
 */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { openLiveStoreDevice } from './support/livestore_device.js'
 import { RawClient, chatCreated, chatHistory, type BenchUser } from './support/sync_raw_client.js'
-import { freePort, processCpuMs, startServer, stopServer } from './support/server_process.js'
+import {
+  freePort,
+  processCpuMs,
+  setBenchServerEnv,
+  startServer,
+  stopServer,
+} from './support/server_process.js'
 
 const ROOT = new URL('../', import.meta.url)
 const USERS = 100
@@ -89,16 +95,7 @@ export default async function syncBench(args: string[] = []) {
   await mkdir(absoluteDatabaseDir, { recursive: true })
 
   // The server process and this one read the same settings; a throw-away key, nothing from .env.
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    PORT: String(port),
-    HOST: 'localhost',
-    APP_URL: appUrl,
-    DATABASE_DIR: databaseDir,
-    APP_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    SESSION_DRIVER: 'cookie',
-  })
+  setBenchServerEnv({ nodeEnv: 'test', port, appUrl, databaseDir })
 
   const server = await startSyncServer(appUrl)
   const results: Record<string, number | string | null> = {}

@@ -23,7 +23,6 @@
 | the page and its leader worker; browser; gpu).
 | Chromium: /usr/bin/chromium (CHROMIUM_PATH), headless, as the browser tests run it.
 */
-import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -32,7 +31,13 @@ import { performance } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { RawClient, chatHistory } from './support/sync_raw_client.js'
-import { freePort, productionBuild, startServer, stopServer } from './support/server_process.js'
+import {
+  freePort,
+  productionBuild,
+  setBenchServerEnv,
+  startServer,
+  stopServer,
+} from './support/server_process.js'
 import { chromiumLaunchOptions } from '#tests/support/chromium'
 
 const ROOT = new URL('../', import.meta.url)
@@ -48,16 +53,12 @@ export default async function syncBrowserBench(args: string[] = []) {
   const databaseDir = new URL(`tmp/bench/sync-browser-${process.pid}/`, ROOT).pathname
   await mkdir(databaseDir, { recursive: true })
   const build = await productionBuild(log)
-  Object.assign(process.env, {
-    NODE_ENV: 'development',
-    PORT: String(port),
-    HOST: 'localhost',
-    APP_URL: appUrl,
-    DATABASE_DIR: databaseDir,
-    APP_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    SESSION_DRIVER: 'cookie',
-    DEV_MODE: '',
+  setBenchServerEnv({
+    nodeEnv: 'development',
+    port,
+    appUrl,
+    databaseDir,
+    extra: { DEV_MODE: '' },
   })
   const server = await startServer(appUrl, { build: build.dir })
   const browser = await chromium.launch(chromiumLaunchOptions)

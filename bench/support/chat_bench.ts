@@ -14,7 +14,7 @@
 | the HSTS header. BENCH_SERVER=dev runs the source with Vite's dev server
 | instead (as `npm run dev` does), for comparison.
 */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
@@ -24,6 +24,7 @@ import {
   freePort,
   processCpuMs,
   productionBuild,
+  setBenchServerEnv,
   startServer,
   stopServer,
 } from './server_process.js'
@@ -63,20 +64,18 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
   const { LlmEmulator } = await import('#llm/emulator/llm_emulator')
   const emulator = await LlmEmulator.start({ tokensPerSecond: 0, timeToFirstTokenMs: 0 })
 
-  Object.assign(process.env, {
-    NODE_ENV: 'development',
-    PORT: String(port),
-    HOST: 'localhost',
-    APP_URL: appUrl,
+  setBenchServerEnv({
+    nodeEnv: 'development',
+    port,
+    appUrl,
     // Absolute: the built server runs in its own folder.
-    DATABASE_DIR: absoluteDatabaseDir,
-    APP_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    SESSION_DRIVER: 'cookie',
-    // Only with BENCH_SERVER=dev: pages render through Vite's dev server.
-    DEV_MODE: devServer ? 'true' : '',
-    OPENROUTER_BASE_URL: emulator.openRouterBaseUrl,
-    OPENROUTER_API_KEY: PLATFORM_KEY,
+    databaseDir: absoluteDatabaseDir,
+    extra: {
+      // Only with BENCH_SERVER=dev: pages render through Vite's dev server.
+      DEV_MODE: devServer ? 'true' : '',
+      OPENROUTER_BASE_URL: emulator.openRouterBaseUrl,
+      OPENROUTER_API_KEY: PLATFORM_KEY,
+    },
   })
   const serverLines: string[] = []
   const server = await startChatServer(appUrl, serverLines, build?.dir)

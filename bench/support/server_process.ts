@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 /*
 | The app server as the benchmarks run it: a child process on a free
 | loopback port, stopped by its PID. Either from source (bin/server.ts
@@ -152,4 +153,29 @@ let ticks: number | undefined
 function clockTicks() {
   ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
   return ticks
+}
+
+/*
+| The settings a bench server and the bench process both read: a throw-away
+| APP_KEY (nothing from .env), quiet logs, cookie sessions; `extra` adds or
+| overrides per bench.
+*/
+export function setBenchServerEnv(options: {
+  nodeEnv: 'development' | 'test'
+  port: number
+  appUrl: string
+  databaseDir: string
+  extra?: Record<string, string>
+}) {
+  Object.assign(process.env, {
+    NODE_ENV: options.nodeEnv,
+    PORT: String(options.port),
+    HOST: 'localhost',
+    APP_URL: options.appUrl,
+    DATABASE_DIR: options.databaseDir,
+    APP_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    SESSION_DRIVER: 'cookie',
+    ...options.extra,
+  })
 }
