@@ -1,4 +1,5 @@
 import { useRef } from 'react'
+import { usePage } from '@inertiajs/react'
 import { ChevronsUpDownIcon, LogOutIcon, SunMoonIcon } from 'lucide-react'
 import { Avatar, AvatarFallback } from '~/components/ui/avatar'
 import {
@@ -21,6 +22,8 @@ import {
 import { ThemeRadioItems } from '~/components/theme_toggle'
 import { csrfToken } from '~/lib/csrf'
 import { wipeLocalData } from '~/livestore/local_data'
+import { checkSession } from '~/hooks/use_session_watch'
+import type { InertiaProps } from '~/types'
 
 export type AccountUser = {
   email: string
@@ -55,6 +58,7 @@ function Identity({ user }: { user: AccountUser }) {
 export function AccountMenu({ user }: { user: AccountUser }) {
   const { isMobile } = useSidebar()
   const signOutForm = useRef<HTMLFormElement>(null)
+  const userId = usePage<InertiaProps>().props.user?.id
 
   return (
     <SidebarMenu>
@@ -94,8 +98,19 @@ export function AccountMenu({ user }: { user: AccountUser }) {
             <DropdownMenuSeparator />
             <DropdownMenuItem
               onSelect={() => {
-                /* The chats stored on this device go first (in every tab), then the session. */
-                void wipeLocalData().finally(() => signOutForm.current?.requestSubmit())
+                /*
+                | The chats stored on this device go first (in every tab), then the
+                | session. A session that already ended (expired, or signed out
+                | elsewhere) has no CSRF secret left, so its POST would be refused:
+                | such a page just leaves for the landing page.
+                */
+                void wipeLocalData()
+                  .then(() => checkSession(userId))
+                  .catch(() => 'active' as const)
+                  .then((state) => {
+                    if (state === 'signed_out') window.location.assign('/')
+                    else signOutForm.current?.requestSubmit()
+                  })
               }}
             >
               <LogOutIcon />

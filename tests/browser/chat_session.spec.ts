@@ -138,4 +138,43 @@ test.group('Session end on a chat page', (group) => {
 
     csp.assertNone()
   }).timeout(300_000)
+
+  test('"Sign out" after the session expired wipes the device and lands on the landing page', async ({
+    browserContext,
+    assert,
+  }) => {
+    const email = `expired-sign-out-${randomUUID()}@example.com`
+    const page = await signIn(browserContext, email)
+    await startChat(page, 'Left on this device')
+    await waitForPhase(page, 'saved')
+    const storeDirectory = `livestore-user-${await userIdFor(email)}@`
+    const before = await opfsEntries(page)
+    assert.isTrue(before.some((name) => name.startsWith(storeDirectory)))
+
+    await browserContext.clearCookies()
+    const refused: number[] = []
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/sign-out' && response.status() >= 400) {
+        refused.push(response.status())
+      }
+    })
+
+    /* The session has no CSRF secret any more: a POST would be refused with 403. */
+    await page.getByRole('button', { name: /^Account menu for / }).click()
+    await page.getByRole('menuitem', { name: 'Sign out' }).click()
+    await page.waitForURL((url) => url.pathname === '/')
+    assert.deepEqual(refused, [])
+    const after = await opfsEntries(page)
+    assert.isFalse(after.some((name) => name.startsWith('livestore-')))
+  }).timeout(300_000)
 })
+
+/* String expression: the server-side TypeScript project has no DOM types. */
+function opfsEntries(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(async () => {
+    const root = await navigator.storage.getDirectory()
+    const names = []
+    for await (const name of root.keys()) names.push(name)
+    return names
+  })()`)
+}
