@@ -67,9 +67,10 @@ export default class ChatProvider {
   | For `npm run bench -- streams` only (BENCH_REPORT_LAG=1, which the bench
   | sets for the server it starts): this process's event-loop delay, measured
   | here because it is the server's loop that must stay responsive, written
-  | to stderr every second as `LOOP_LAG_P99_MS <p99> <max> <samples> <cpu>`
+  | to stderr every second as `LOOP_LAG_P99_MS <p99> <max> <samples> <cpu> <at>`
   | (ms; cpu: this process's CPU time in that second, to tell a saturated
-  | process from a stalled one), the histogram reset after each line. A
+  | process from a stalled one; at: Date.now() at the line, so the bench can
+  | tell which seconds fall in which phase), the histogram reset after each line. A
   | stall is a single sample however long it lasts, so the bench takes the
   | worst second's p99 (and the max), not a p99 over the whole run a stall
   | would hide in. A second with no sample prints nothing.
@@ -87,7 +88,7 @@ export default class ChatProvider {
         const cpuMs = Math.round((used.user + used.system) / 1000)
         const p99 = ms(histogram.percentile(99))
         process.stderr.write(
-          `LOOP_LAG_P99_MS ${p99} ${ms(histogram.max)} ${histogram.count} ${cpuMs}\n`
+          `LOOP_LAG_P99_MS ${p99} ${ms(histogram.max)} ${histogram.count} ${cpuMs} ${Date.now()}\n`
         )
       }
       histogram.reset()

@@ -6,6 +6,7 @@ import {
   type ModelMessage,
 } from 'ai'
 import type { Usage } from '#shared/livestore/schema'
+import { expectSseBody, type SseHandoff } from '#llm/openrouter_sse'
 
 /* The provider specification's types, as `ai` exposes them (no direct dependency on @ai-sdk/provider). */
 type LanguageModelV3 = Extract<LanguageModel, { specificationVersion: 'v3' }>
@@ -57,6 +58,9 @@ export async function streamAnswer(
   return streamThroughSdk(language, request, onText)
 }
 
+/* BENCH_SDK_STREAMS=1 (benchmarks only): every stream read through the SDK, for before/after figures. */
+const handoffs = process.env.BENCH_SDK_STREAMS !== '1'
+
 async function streamDirect(
   model: LanguageModelV3,
   prompt: LanguageModelV3Prompt,
@@ -64,14 +68,30 @@ async function streamDirect(
   onText: (text: string) => boolean | void
 ): Promise<AnswerOutcome> {
   const outcome: AnswerOutcome = { finishReason: null, usage: null, streamError: null }
-  const { stream } = await connect(() =>
-    model.doStream({
-      prompt,
-      temperature: request.temperature,
-      abortSignal: request.abortSignal,
-      includeRawChunks: false,
-    })
-  )
+  // A provider whose fetch can hand its event stream over (OpenRouter's): read here, see
+  // openrouter_sse.ts. The request, and any answer but a 2xx event stream, stay the SDK's.
+  let handoff: SseHandoff | null = null
+  let stream: ReadableStream<LanguageModelV3StreamPart>
+  try {
+    ;({ stream } = await connect(() => {
+      if (handoffs) handoff = expectSseBody(request.abortSignal)
+      return model.doStream({
+        prompt,
+        temperature: request.temperature,
+        abortSignal: request.abortSignal,
+        includeRawChunks: false,
+      })
+    }))
+  } catch (error) {
+    ;(handoff as SseHandoff | null)?.discard()
+    throw error
+  }
+  const taken = (handoff as SseHandoff | null)?.take()
+  if (taken) {
+    // The provider's own stream got an empty body: nothing to read there.
+    void stream.cancel().catch(() => {})
+    return taken.read(taken.body, request.abortSignal, onText)
+  }
   const reader = stream.getReader()
   let stopped = false
   try {

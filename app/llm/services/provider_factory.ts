@@ -7,6 +7,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
 import env from '#start/env'
 import LlmEndpoints from '#llm/llm_endpoints'
 import { devEmulator } from '#llm/emulator/dev_emulator'
+import { openRouterFetch } from '#llm/openrouter_sse'
 import { emulatorEnabled } from '#config/models'
 import type { CatalogModel } from '#catalog/catalog_types'
 import type { ResolvedKey } from '#keys/services/key_resolver'
@@ -21,7 +22,9 @@ export class ProviderUnavailableError extends Error {}
 | A catalog model + the key KeyResolver picked -> an AI SDK LanguageModel.
 |
 | - openrouter: @openrouter/ai-sdk-provider (Chat Completions), "strict"
-|   mode so usage (tokens and cost) arrives in the final chunk.
+|   mode so usage (tokens and cost) arrives in the final chunk. Its fetch is
+|   openRouterFetch: the global fetch, except for streaming answers that
+|   asked to read their event stream themselves (see openrouter_sse.ts).
 | - openai: @ai-sdk/openai's Responses API (`openai.responses(id)`), OpenAI's
 |   current API: reasoning summaries and built-in tools (web search, image
 |   generation) only exist there, and usage arrives in response.completed.
@@ -52,6 +55,7 @@ export default class ProviderFactory {
           compatibility: 'strict',
           appName: env.get('APP_NAME', 'Chat'),
           appUrl: env.get('APP_URL'),
+          fetch: openRouterFetch,
         }).chat(id, { usage: { include: true } })
 
       case 'openai':
