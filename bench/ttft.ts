@@ -3,9 +3,17 @@
 |
 | The app runs as its own process, its OpenRouter endpoint pointed at an LLM
 | emulator in this process (first token at once). For each sample, the
-| browser's path: POST .../reply, then on the 202 a subscribe on /live,
-| until the answer's first text frame. The emulator's own time to first
-| token is measured the same way, straight to it, at the same concurrency.
+| browser's path (inertia/hooks/use_live_tokens.ts, use_branch_actions.ts
+| replyTo): the tab's /live socket is open already (a chat view keeps it
+| open) and was named by its hello frame; POST .../reply names that socket
+| (`liveSocketId`), the server attaches it to the answer, and the sample
+| ends at the answer's first text frame on it. No subscribe frame is sent
+| unless the 202 says the socket was not attached (then the tab subscribes,
+| as it did before subscribe on reply; `explicit_subscribes` counts those).
+| Before subscribe on reply (until this change) the path was POST, the 202,
+| then a subscribe frame: one more round trip. BENCH_TTFT_SUBSCRIBE=1 runs
+| that older path for comparison. The emulator's own time to first token is
+| measured the same way, straight to it, at the same concurrency.
 |   overhead_p50_ms / overhead_p99_ms            1 stream at a time
 |   overhead_p50_ms_c100 / overhead_p99_ms_c100  100 answers started at once (10 users, 10 tabs each)
 | overhead = percentile(app path) - percentile(emulator direct). One JSON line.
@@ -40,6 +48,8 @@ const progress = (message: string) => process.stderr.write(`ttft: ${message}\n`)
 | counted, not timed.
 */
 const PROMPT = 'Benchmark question [[tokens:20]] [[ttft:0]] [[hold:20]]'
+/* The path before subscribe on reply: the 202, then a subscribe frame. */
+const EXPLICIT_SUBSCRIBE = process.env.BENCH_TTFT_SUBSCRIBE === '1'
 
 interface Seat {
   user: BenchUser
@@ -64,19 +74,31 @@ export default async function ttftBench() {
       const opening = insertMessage(app.db, chatId, null, 'user', 'Hello')
       const answer = insertMessage(app.db, chatId, opening, 'assistant', 'Hi')
       const questionId = insertMessage(app.db, chatId, answer, 'user', PROMPT)
-      seats.push({ user, live: await LiveClient.open(app.appUrl, user), chatId, questionId })
+      const live = await LiveClient.open(app.appUrl, user, { hello: !EXPLICIT_SUBSCRIBE })
+      seats.push({ user, live, chatId, questionId })
     }
 
     progress(`${seats.length} users signed in`)
     const accepted: number[] = []
     let missed = 0
+    let explicitSubscribes = 0
     const one = async (seat: Seat) => {
       const answerId = randomUUID()
       const watched = seat.live.watch(answerId)
       const started = performance.now()
-      await postReply(app.appUrl, seat.user, seat.chatId, seat.questionId, answerId)
+      const reply = await postReply(
+        app.appUrl,
+        seat.user,
+        seat.chatId,
+        seat.questionId,
+        answerId,
+        seat.live.socketId
+      )
       accepted.push(performance.now() - started)
-      seat.live.subscribe(answerId)
+      if (!reply.liveAttached) {
+        explicitSubscribes++
+        seat.live.subscribe(answerId)
+      }
       const first = await watched.first
       await watched.finished
       if (Number.isNaN(first)) missed++
@@ -92,6 +114,7 @@ export default async function ttftBench() {
     progress('warmed up')
     accepted.length = 0
     missed = 0
+    explicitSubscribes = 0
     const serial: number[] = []
     const serialDirect: number[] = []
     const cpuBefore = app.serverCpuMs()
@@ -137,6 +160,8 @@ export default async function ttftBench() {
         samples_c100: concurrent.length,
         // Answers that ended before their subscription reached the server (not in the figures).
         missed_first_token: missed,
+        // Samples whose 202 said the socket was not attached, so the tab subscribed itself.
+        explicit_subscribes: explicitSubscribes,
       })
     )
   } finally {

@@ -141,6 +141,8 @@ export class LiveClient {
   done = new Map<string, () => void>()
   /* Per answer: the final frame (status and error), or an error frame naming it. */
   doneFrames = new Map<string, { type: string; status?: string; error?: string; code?: string }>()
+  /* The id of its hello frame (opened with `hello`), for a reply to name. */
+  socketId: string | null = null
   #waiters = new Map<string, (at: number) => void>()
 
   private constructor(readonly socket: WebSocket) {
@@ -153,6 +155,7 @@ export class LiveClient {
   }
 
   #onFrame(frame: any, at: number) {
+    if (frame.type === 'hello') this.socketId = frame.socketId
     if (
       (frame.type === 'token' || frame.type === 'snapshot') &&
       !this.firstText.has(frame.messageId)
@@ -186,15 +189,24 @@ export class LiveClient {
     }
   }
 
-  static async open(appUrl: string, user: BenchUser) {
-    const socket = new WebSocket(`${appUrl.replace(/^http/, 'ws')}/live?batch=1`, {
+  /* `hello`: as the browser opens it, named by a first hello frame (awaited here). */
+  static async open(appUrl: string, user: BenchUser, options: { hello?: boolean } = {}) {
+    const query = options.hello ? '?batch=1&hello=1' : '?batch=1'
+    const socket = new WebSocket(`${appUrl.replace(/^http/, 'ws')}/live${query}`, {
       headers: { ...user.headers('/live'), origin: new URL(appUrl).origin },
     })
+    const named = options.hello
+      ? new Promise<string>((resolve) =>
+          socket.once('message', (data: RawData) => resolve(JSON.parse(data.toString()).socketId))
+        )
+      : null
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve())
       socket.once('error', reject)
     })
-    return new LiveClient(socket)
+    const client = new LiveClient(socket)
+    if (named) client.socketId = await named
+    return client
   }
 
   /* Resolves with the time of the answer's first text frame (NaN: it ended first), and once it is done. */
@@ -222,8 +234,9 @@ export async function postReply(
   user: BenchUser,
   chatId: string,
   messageId: string,
-  assistantMessageId: string
-) {
+  assistantMessageId: string,
+  liveSocketId?: string | null
+): Promise<{ liveAttached?: boolean }> {
   const path = `/api/chats/${chatId}/messages/${messageId}/reply`
   const response = await fetch(`${appUrl}${path}`, {
     method: 'POST',
@@ -232,10 +245,11 @@ export async function postReply(
       'accept': 'application/json',
       'content-type': 'application/json',
     },
-    body: JSON.stringify({ assistantMessageId }),
+    body: JSON.stringify({ assistantMessageId, ...(liveSocketId ? { liveSocketId } : {}) }),
   })
   const text = await response.text()
   if (response.status !== 202) throw new Error(`reply answered ${response.status}: ${text}`)
+  return JSON.parse(text).data
 }
 
 /* The emulator's own time to first token: a streaming request straight to it. */

@@ -17,6 +17,7 @@ import {
   requestStop,
 } from '~/components/chat/message_requests'
 import { openChat } from '~/hooks/use_chat_navigation'
+import { watchReply } from '~/hooks/use_live_tokens'
 import type { ChatStore } from '~/livestore/store'
 import { newId, sendMessage } from '~/livestore/chat_actions'
 import type { ThreadMessageRow } from '~/livestore/queries'
@@ -44,7 +45,9 @@ function showRefusal(error: unknown, fallback: string) {
 /**
  * Asks for an answer to a user message; refusals (quota, keys, model) show as a toast. `model`
  * is the one this device shows for the chat: sent along, because a model just picked may not
- * have reached the server yet (it would answer with the previous one).
+ * have reached the server yet (it would answer with the previous one). The request names this
+ * tab's /live socket, which the server attaches to the answer before its first token (see
+ * watchReply in use_live_tokens.ts).
  */
 export function replyTo(
   chatId: string,
@@ -52,10 +55,18 @@ export function replyTo(
   options: { regenerate?: boolean; model?: string } = {}
 ) {
   const { regenerate, model } = options
-  requestReply(chatId, userMessageId, newId(), {
+  const assistantMessageId = newId()
+  const watch = watchReply(assistantMessageId)
+  requestReply(chatId, userMessageId, assistantMessageId, {
     ...(regenerate ? { regenerate } : {}),
     ...(model ? { model } : {}),
-  }).catch((error) => showRefusal(error, 'The answer could not be started.'))
+    ...(watch.socketId ? { liveSocketId: watch.socketId } : {}),
+  })
+    .then((accepted) => watch.accepted(accepted.liveAttached))
+    .catch((error) => {
+      watch.failed()
+      showRefusal(error, 'The answer could not be started.')
+    })
 }
 
 export function useBranchActions(

@@ -14,6 +14,16 @@
 | The socket is opened with ?batch=1: a message may hold several frames as a
 | JSON array (the frames of one server tick, in order).
 |
+| Subscribe on reply: the socket is also opened with ?hello=1, and its first
+| frame { type: 'hello', socketId } names it. A chat view keeps the socket
+| open (useLiveChannel), and asking for an answer (watchReply) sends that id
+| with the reply request: the server attaches this socket to the new answer
+| before the model's first token, so no subscribe round trip comes between
+| the request and the first token. The tab holds the answer from then on
+| (its frames are kept before its row reaches this device through sync);
+| when the server could not attach (no id yet, the socket reopened since),
+| the tab subscribes as before. Other tabs and reloads subscribe as before.
+|
 | Mounting (chat UI): for an assistant row with status 'streaming',
 |   const text = useLiveText(row.id, row.text, row.status === 'streaming')
 | shows the live text while it is ahead of the stored text, the stored text otherwise
@@ -38,6 +48,8 @@ const IDLE_CLOSE_MS = 30_000
 /* The server's close code for a socket whose session signed out (as on /livestore-sync). */
 const SIGNED_OUT_CLOSE = 4401
 const NOT_FOUND_RETRIES = 5
+/* How long a reply's own hold lasts at most (the thread's own hold takes over once it shows the row). */
+const REPLY_HOLD_MS = 120_000
 
 interface Entry {
   state: LiveAnswer
@@ -45,6 +57,18 @@ interface Entry {
   holders: number
   listeners: Set<() => void>
   notFound: number
+  /* Ends the hold a reply request took (see watchReply), once the answer is done. */
+  releaseReplyHold: (() => void) | null
+}
+
+/* A reply's hold on its answer; see LiveConnection.watchReply. */
+export interface ReplyWatch {
+  /* The socket to name in the reply request (null: none open yet; the tab subscribes instead). */
+  socketId: string | null
+  /* The 202: subscribes when the server did not attach the socket. */
+  accepted(liveAttached: boolean): void
+  /* The request failed: the hold ends. */
+  failed(): void
 }
 
 class LiveConnection {
@@ -55,6 +79,10 @@ class LiveConnection {
   #idleTimer: ReturnType<typeof setTimeout> | null = null
   /* Signed out (here, in another tab, or by the server): no socket any more. */
   #shutDown = false
+  /* The open socket's id from its hello frame (null before it, and once it closed). */
+  #socketId: string | null = null
+  /* Chat views keeping the socket open for their replies (useLiveChannel). */
+  #keepers = 0
 
   snapshot(messageId: string): LiveAnswer {
     return this.#entries.get(messageId)?.state ?? EMPTY
@@ -72,26 +100,87 @@ class LiveConnection {
   hold(messageId: string) {
     const entry = this.#entry(messageId)
     entry.holders++
-    if (this.#idleTimer) clearTimeout(this.#idleTimer)
-    this.#idleTimer = null
+    this.#cancelIdleClose()
     if (entry.holders === 1 && entry.state.status === null) this.#subscribe(messageId, entry)
     this.#ensureSocket()
-    return () => {
-      entry.holders--
-      if (entry.holders > 0) return
-      this.#send({ type: 'unsubscribe', messageId })
-      // Kept while listeners remain (a remount soon after reuses the text).
-      if (entry.listeners.size === 0) this.#entries.delete(messageId)
-      if (![...this.#entries.values()].some((e) => e.holders > 0)) {
-        this.#idleTimer = setTimeout(() => this.#close(), IDLE_CLOSE_MS)
-      }
+    return () => this.#release(messageId, entry)
+  }
+
+  /*
+  | Before a reply request for `messageId`: with an open, named socket, the
+  | answer is held without a subscribe (the server attaches the socket when
+  | the request names it) until it is done; without one, nothing is held
+  | and the thread subscribes once the answer's row shows, as before.
+  */
+  watchReply(messageId: string): ReplyWatch {
+    this.#ensureSocket()
+    const socketId = this.#socketId
+    if (!socketId) return { socketId: null, accepted: () => {}, failed: () => {} }
+    const entry = this.#entry(messageId)
+    entry.holders++
+    this.#cancelIdleClose()
+    let held = true
+    const release = () => {
+      if (!held) return
+      held = false
+      clearTimeout(timer)
+      if (entry.releaseReplyHold === release) entry.releaseReplyHold = null
+      this.#release(messageId, entry)
     }
+    const timer = setTimeout(release, REPLY_HOLD_MS)
+    entry.releaseReplyHold = release
+    return {
+      socketId,
+      accepted: (liveAttached) => {
+        if (held && !liveAttached && entry.state.status === null) this.#subscribe(messageId, entry)
+      },
+      failed: release,
+    }
+  }
+
+  /* A chat view is open: the socket stays open (and named) for the replies it asks for. */
+  keepOpen() {
+    this.#keepers++
+    this.#cancelIdleClose()
+    this.#ensureSocket()
+    return () => {
+      this.#keepers--
+      this.#closeWhenIdle()
+    }
+  }
+
+  #release(messageId: string, entry: Entry) {
+    entry.holders--
+    if (entry.holders > 0) return
+    this.#send({ type: 'unsubscribe', messageId })
+    // Kept while listeners remain (a remount soon after reuses the text).
+    if (entry.listeners.size === 0 && this.#entries.get(messageId) === entry) {
+      this.#entries.delete(messageId)
+    }
+    this.#closeWhenIdle()
+  }
+
+  #cancelIdleClose() {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer)
+    this.#idleTimer = null
+  }
+
+  #closeWhenIdle() {
+    if (this.#keepers > 0 || [...this.#entries.values()].some((e) => e.holders > 0)) return
+    this.#cancelIdleClose()
+    this.#idleTimer = setTimeout(() => this.#close(), IDLE_CLOSE_MS)
   }
 
   #entry(messageId: string) {
     let entry = this.#entries.get(messageId)
     if (!entry) {
-      entry = { state: EMPTY, holders: 0, listeners: new Set(), notFound: 0 }
+      entry = {
+        state: EMPTY,
+        holders: 0,
+        listeners: new Set(),
+        notFound: 0,
+        releaseReplyHold: null,
+      }
       this.#entries.set(messageId, entry)
     }
     return entry
@@ -114,7 +203,7 @@ class LiveConnection {
     if (this.#socket || this.#reconnectTimer || typeof window === 'undefined') return
     if (this.#shutDown || sessionState() === 'signed_out') return
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws'
-    const socket = new WebSocket(`${scheme}://${window.location.host}/live?batch=1`)
+    const socket = new WebSocket(`${scheme}://${window.location.host}/live?batch=1&hello=1`)
     this.#socket = socket
     let opened = false
     socket.addEventListener('open', () => {
@@ -128,6 +217,7 @@ class LiveConnection {
     socket.addEventListener('close', (event) => {
       if (this.#socket !== socket) return
       this.#socket = null
+      this.#socketId = null
       /*
       | Closed because the session signed out, or refused at upgrade (the
       | browser hides the status; a 401 looks like any failure): ask the server
@@ -135,7 +225,10 @@ class LiveConnection {
       */
       if (event.code === SIGNED_OUT_CLOSE || !opened) void checkSession()
       if (event.code === SIGNED_OUT_CLOSE) return
-      if (![...this.#entries.values()].some((e) => e.holders > 0 && e.state.status === null)) return
+      const waiting = [...this.#entries.values()].some(
+        (e) => e.holders > 0 && e.state.status === null
+      )
+      if (!waiting && this.#keepers === 0) return
       this.#reconnectTimer = setTimeout(() => {
         this.#reconnectTimer = null
         this.#ensureSocket()
@@ -157,6 +250,7 @@ class LiveConnection {
     this.#idleTimer = null
     const socket = this.#socket
     this.#socket = null
+    this.#socketId = null
     socket?.close()
   }
 
@@ -172,6 +266,10 @@ class LiveConnection {
   }
 
   #onFrame(frame: any) {
+    if (frame?.type === 'hello') {
+      if (typeof frame.socketId === 'string') this.#socketId = frame.socketId
+      return
+    }
     const messageId = typeof frame?.messageId === 'string' ? frame.messageId : null
     const entry = messageId ? this.#entries.get(messageId) : undefined
     if (!messageId || !entry) return
@@ -197,6 +295,7 @@ class LiveConnection {
         return
       case 'done':
         this.#set(entry, { ...state, status: frame.status, error: frame.error ?? null })
+        entry.releaseReplyHold?.()
         return
       case 'error':
         // Not running yet (the reply's 202 may still be on its way) or not ours: retry a little.
@@ -216,6 +315,17 @@ const live = () => (connection ??= new LiveConnection())
 
 /* Signing out (in this tab or another) closes the live channel with the chat store. */
 registerStoreCloser(async () => connection?.shutdown())
+
+/* Keeps the tab's /live socket open while mounted (a chat view), for subscribe on reply. */
+export function useLiveChannel() {
+  useEffect(() => live().keepOpen(), [])
+}
+
+/* Before asking for an answer: the socket to name in the request, and the answer held (see watchReply). */
+export function watchReply(messageId: string): ReplyWatch {
+  if (typeof window === 'undefined') return { socketId: null, accepted: () => {}, failed: () => {} }
+  return live().watchReply(messageId)
+}
 
 /* The live state of one answer while `streaming` is true. */
 export function useLiveTokens(messageId: string, streaming: boolean): LiveAnswer {

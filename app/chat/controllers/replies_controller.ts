@@ -11,16 +11,19 @@ import { messageParamsValidator, replyValidator } from '#chat/validators/chat_va
 export default class RepliesController {
   constructor(protected replies: ReplyService) {}
 
-  /* POST /api/chats/:chatId/messages/:messageId/reply { assistantMessageId, model?, regenerate? } */
-  async store({ auth, params, request, response }: HttpContext) {
+  /*
+  | POST /api/chats/:chatId/messages/:messageId/reply
+  |   { assistantMessageId, model?, regenerate?, liveSocketId? }
+  */
+  async store({ auth, params, request, response, session }: HttpContext) {
     const payload = await replyValidator.validate({
-      ...request.only(['assistantMessageId', 'model', 'regenerate']),
+      ...request.only(['assistantMessageId', 'model', 'regenerate', 'liveSocketId']),
       chatId: params.chatId,
       messageId: params.messageId,
     })
     const user = auth.getUserOrFail()
     const accepted = await this.replies.reply(
-      { id: user.id, isPayingUser: user.isPayingUser },
+      { id: user.id, isPayingUser: user.isPayingUser, sessionId: session.sessionId },
       payload
     )
     return response.accepted({ data: accepted })

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
+import { randomUUID } from 'node:crypto'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
@@ -29,6 +30,13 @@ const BATCH_WINDOW_MS = 10
 
 const FINAL_STATUSES = new Set(['complete', 'stopped', 'error', 'interrupted'])
 
+/* What a reply request may do with a socket it names (see attachToAnswer). */
+interface LiveSocketHandle {
+  userId: string
+  sessionId: string
+  subscribe: (messageId: string) => boolean
+}
+
 /*
 | The live channel: deltas of the user's running answers at token latency.
 | Same upgrade checks as /livestore-sync (session cookie through the same
@@ -47,6 +55,15 @@ const FINAL_STATUSES = new Set(['complete', 'stopped', 'error', 'interrupted'])
 | token, the main CPU cost of the channel; batched, a tab watching fifty
 | answers gets one write per turn or window. The order of frames is kept.
 | Without the parameter (an older tab), every frame is its own message.
+|
+| Subscribe on reply: a socket opened with `hello=1` (`/live?batch=1&hello=1`)
+| first gets { type: 'hello', socketId }, a random id the tab sends along
+| with its reply request (`liveSocketId`); the reply attaches this socket to
+| the new answer (`attachToAnswer`) before the model's first token can
+| arrive, so the first token needs no subscribe round trip. The id opens
+| nothing by itself: it attaches only a socket of the same user and session,
+| still open, to one of that user's running answers; anything else leaves
+| the tab to subscribe as before.
 */
 export class LiveSocketServer {
   #wss = new WebSocketServer({
@@ -58,6 +75,8 @@ export class LiveSocketServer {
   #appOrigin: string
   /* Open sockets by the session they were opened with, to close them when it signs out. */
   #bySession = new Map<string, Set<WebSocket>>()
+  /* Sockets opened with `hello=1`, by the id their hello frame gave them (removed on close). */
+  #byId = new Map<string, LiveSocketHandle>()
 
   constructor(
     protected registry: GenerationRegistry,
@@ -99,6 +118,26 @@ export class LiveSocketServer {
     return sockets.size
   }
 
+  /*
+  | Attaches the socket the reply request named to the answer it started:
+  | true when it now receives the answer's frames (from the first token; a
+  | repeat request gets the tail or a snapshot, as a subscribe would).
+  | False, and nothing attached, when the id is unknown or closed, belongs
+  | to another user or another session, or the answer is not the user's
+  | running one: the tab then subscribes itself.
+  */
+  attachToAnswer(
+    socketId: string,
+    owner: { userId: string; sessionId: string },
+    messageId: string
+  ): boolean {
+    const handle = this.#byId.get(socketId)
+    if (!handle || handle.userId !== owner.userId || handle.sessionId !== owner.sessionId) {
+      return false
+    }
+    return handle.subscribe(messageId)
+  }
+
   /* The upgrade, with the socket remembered under its session until it closes. */
   #handleUpgrade(
     req: IncomingMessage,
@@ -126,13 +165,14 @@ export class LiveSocketServer {
     const user = await this.authenticator.authenticate(req)
     if (!user) return refuse(socket, 401)
     if (socket.destroyed) return
-    const batched = batchRequested(req)
+    const batched = queryFlag(req, 'batch')
+    const hello = queryFlag(req, 'hello')
     this.#handleUpgrade(req, socket, head, user.sessionId, (ws) =>
-      this.#connect(ws, user.id, batched)
+      this.#connect(ws, user.id, user.sessionId, batched, hello)
     )
   }
 
-  #connect(ws: WebSocket, userId: string, batched: boolean) {
+  #connect(ws: WebSocket, userId: string, sessionId: string, batched: boolean, hello: boolean) {
     const subscriptions = new Map<string, LiveSubscriber>()
     const write = (data: string) => {
       if (ws.readyState !== ws.OPEN) return
@@ -162,15 +202,48 @@ export class LiveSocketServer {
       : write
     const sendError = (code: string, message: string, messageId?: string) =>
       send(JSON.stringify({ type: 'error', code, message, ...(messageId ? { messageId } : {}) }))
+    // A subscription to one of the user's running answers (false: none such, or at the cap).
+    const subscribeRunning = (messageId: string, fromSeq: number) => {
+      if (subscriptions.has(messageId)) return true
+      if (subscriptions.size >= MAX_SUBSCRIPTIONS) return false
+      const subscriber: LiveSubscriber = (encoded) => {
+        send(encoded)
+        // The final frame ends the subscription.
+        if (encoded.startsWith('{"type":"done"')) subscriptions.delete(messageId)
+      }
+      if (!this.registry.subscribe(messageId, userId, fromSeq, subscriber)) return false
+      subscriptions.set(messageId, subscriber)
+      return true
+    }
+
+    let socketId: string | null = null
+    if (hello) {
+      socketId = randomUUID()
+      this.#byId.set(socketId, {
+        userId,
+        sessionId,
+        subscribe: (messageId) => ws.readyState === ws.OPEN && subscribeRunning(messageId, 0),
+      })
+      write(JSON.stringify({ type: 'hello', socketId }))
+    }
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void this.#onFrame(data, isBinary, userId, subscriptions, send, sendError).catch((error) => {
+      void this.#onFrame(
+        data,
+        isBinary,
+        userId,
+        subscriptions,
+        subscribeRunning,
+        send,
+        sendError
+      ).catch((error) => {
         logger.error({ err: error }, 'live frame failed')
         sendError('internal', 'Something went wrong.')
       })
     })
     ws.on('error', () => ws.terminate())
     ws.on('close', () => {
+      if (socketId) this.#byId.delete(socketId)
       for (const [messageId, subscriber] of subscriptions) {
         this.registry.unsubscribe(messageId, subscriber)
       }
@@ -183,6 +256,7 @@ export class LiveSocketServer {
     isBinary: boolean,
     userId: string,
     subscriptions: Map<string, LiveSubscriber>,
+    subscribeRunning: (messageId: string, fromSeq: number) => boolean,
     send: (frame: string) => void,
     sendError: (code: string, message: string, messageId?: string) => void
   ) {
@@ -216,15 +290,7 @@ export class LiveSocketServer {
     if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
       return sendError('too_many_subscriptions', `At most ${MAX_SUBSCRIPTIONS} at once.`, messageId)
     }
-    const subscriber: LiveSubscriber = (encoded) => {
-      send(encoded)
-      // The final frame ends the subscription.
-      if (encoded.startsWith('{"type":"done"')) subscriptions.delete(messageId)
-    }
-    if (this.registry.subscribe(messageId, userId, frame.fromSeq ?? 0, subscriber)) {
-      subscriptions.set(messageId, subscriber)
-      return
-    }
+    if (subscribeRunning(messageId, frame.fromSeq ?? 0)) return
 
     // Not running here: finished already (tell its final status), or not the user's.
     const row = await db
@@ -237,10 +303,7 @@ export class LiveSocketServer {
       .first()
     if (!row) return sendError('not_found', 'No such answer.', messageId)
     // It may have started between the registry check and this read.
-    if (this.registry.subscribe(messageId, userId, frame.fromSeq ?? 0, subscriber)) {
-      subscriptions.set(messageId, subscriber)
-      return
-    }
+    if (subscribeRunning(messageId, frame.fromSeq ?? 0)) return
     send(
       JSON.stringify({
         type: 'done',
@@ -269,10 +332,11 @@ function originAllowed(req: IncomingMessage, appOrigin: string) {
   return req.headers.host !== undefined && parsed.host === req.headers.host
 }
 
-function batchRequested(req: IncomingMessage) {
+/* `name=1` in the upgrade's query string (batch, hello). */
+function queryFlag(req: IncomingMessage, name: string) {
   const url = req.url ?? '/'
   const query = url.indexOf('?')
-  return query !== -1 && new URLSearchParams(url.slice(query + 1)).get('batch') === '1'
+  return query !== -1 && new URLSearchParams(url.slice(query + 1)).get(name) === '1'
 }
 
 function pathOf(req: IncomingMessage) {

@@ -7,6 +7,7 @@ import ProviderFactory, { ProviderUnavailableError } from '#llm/services/provide
 import type { FinalMessageStatus, MessageStatus } from '#shared/livestore/schema'
 import { GenerationRegistry } from '#chat/services/generation_registry'
 import GenerationRunner from '#chat/services/generation_runner'
+import { LiveSocketServer } from '#chat/services/live_socket_server'
 import {
   assistantIdTaken,
   chatNotFound,
@@ -20,6 +21,8 @@ import {
 export interface ReplyUser {
   id: string
   isPayingUser: boolean
+  /* The request's session: a named /live socket must have been opened with it. */
+  sessionId?: string
 }
 
 export interface ReplyRequest {
@@ -28,6 +31,8 @@ export interface ReplyRequest {
   messageId: string
   assistantMessageId: string
   model?: string
+  /* The tab's /live socket (its hello frame's id), attached to the answer at once. */
+  liveSocketId?: string
 }
 
 export interface ReplyAccepted {
@@ -38,6 +43,11 @@ export interface ReplyAccepted {
   status: MessageStatus
   /* False when this request found the answer already started (idempotent repeat). */
   created: boolean
+  /*
+  | True when the named /live socket now gets this answer's frames; false
+  | (none named, or not attachable) means the tab subscribes itself.
+  */
+  liveAttached: boolean
 }
 
 interface ChatRow {
@@ -68,13 +78,14 @@ export default class ReplyService {
     protected catalog: ModelCatalogService,
     protected keys: KeyResolver,
     protected providers: ProviderFactory,
-    protected runner: GenerationRunner
+    protected runner: GenerationRunner,
+    protected live: LiveSocketServer
   ) {}
 
   async reply(user: ReplyUser, request: ReplyRequest): Promise<ReplyAccepted> {
     const chat = await this.#chat(user.id, request.chatId)
 
-    const repeated = await this.#existingAnswer(user.id, request)
+    const repeated = await this.#existingAnswer(user, request)
     if (repeated) return repeated
 
     const question = await mainSqlite.get<{
@@ -127,7 +138,19 @@ export default class ReplyService {
       model: info.modelId,
       status: claimed.finished ? claimed.finished.status : 'streaming',
       created: claimed.created,
+      // In the same synchronous step as the claim: before any provider byte can arrive.
+      liveAttached: claimed.finished ? false : this.#attachLive(user, request),
     }
+  }
+
+  /* The named /live socket, attached to the (running) answer when it is this user's and session's. */
+  #attachLive(user: ReplyUser, request: ReplyRequest): boolean {
+    if (!request.liveSocketId || !user.sessionId) return false
+    return this.live.attachToAnswer(
+      request.liveSocketId,
+      { userId: user.id, sessionId: user.sessionId },
+      request.assistantMessageId
+    )
   }
 
   /* Stops the answer if it runs; idempotent (a finished answer reports its status). */
@@ -164,7 +187,8 @@ export default class ReplyService {
   | The same answer id again: running or already stored. The same request
   | gets the same 202; the id reused for anything else is a conflict.
   */
-  async #existingAnswer(userId: string, request: ReplyRequest): Promise<ReplyAccepted | null> {
+  async #existingAnswer(user: ReplyUser, request: ReplyRequest): Promise<ReplyAccepted | null> {
+    const userId = user.id
     const running = this.registry.get(request.assistantMessageId)
     if (running) {
       if (
@@ -181,6 +205,7 @@ export default class ReplyService {
         model: running.modelId,
         status: 'streaming',
         created: false,
+        liveAttached: this.#attachLive(user, request),
       }
     }
     const row = await mainSqlite.get<{
@@ -205,6 +230,7 @@ export default class ReplyService {
       model: row.model ?? '',
       status: row.status,
       created: false,
+      liveAttached: false,
     }
   }
 }

@@ -20,6 +20,12 @@ export const replyValidator = vine.compile(
     model: vine.string().trim().minLength(1).maxLength(LIMITS.modelIdLength).optional(),
     /* A new sibling answer under a user message that already has one (informational). */
     regenerate: vine.boolean().optional(),
+    /*
+    | The id the tab's /live socket got in its hello frame: that socket is
+    | attached to the answer at once (same user and session only), so the
+    | first token needs no subscribe. Anything else falls back to subscribing.
+    */
+    liveSocketId: vine.string().uuid().optional(),
   })
 )
 

@@ -11,6 +11,7 @@ import { useModelCatalog } from '~/components/models/use_model_catalog'
 import { Button } from '~/components/ui/button'
 import { BranchActionsContext, replyTo, useBranchActions } from '~/hooks/use_branch_actions'
 import { useUserChatStore } from '~/hooks/use_chat_store'
+import { useLiveChannel } from '~/hooks/use_live_tokens'
 import { openChat, startNewChat } from '~/hooks/use_chat_navigation'
 import { computeActivePath } from '#shared/chat/active_path'
 import { events } from '#shared/livestore/schema'
@@ -45,6 +46,8 @@ export function ChatView({
   defaultModelId: string
   welcome: ReactNode
 }) {
+  // The /live socket stays open while a chat shows: a reply names it, and its first token needs no subscribe.
+  useLiveChannel()
   return chatId ? (
     <ExistingChat key={chatId} chatId={chatId} defaultModelId={defaultModelId} />
   ) : (

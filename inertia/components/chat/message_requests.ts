@@ -49,13 +49,25 @@ async function refusal(response: Response) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Asks the server to answer `messageId` as `assistantMessageId` (202 once started). */
+/* The 202's data (app/chat/services/reply_service.ts ReplyAccepted), the part the tab reads. */
+export interface ReplyAccepted {
+  assistantMessageId: string
+  status: string
+  created: boolean
+  /* The socket named by `liveSocketId` now gets the answer's frames (else: subscribe). */
+  liveAttached: boolean
+}
+
+/**
+ * Asks the server to answer `messageId` as `assistantMessageId` (202 once started).
+ * `liveSocketId`: this tab's /live socket, attached to the answer by the server at once.
+ */
 export async function requestReply(
   chatId: string,
   messageId: string,
   assistantMessageId: string,
-  options: { model?: string; regenerate?: boolean } = {}
-) {
+  options: { model?: string; regenerate?: boolean; liveSocketId?: string } = {}
+): Promise<ReplyAccepted> {
   const deadline = Date.now() + RETRY_FOR_MS
   for (;;) {
     const response = await fetch(
@@ -67,7 +79,15 @@ export async function requestReply(
         body: JSON.stringify({ assistantMessageId, ...options }),
       }
     )
-    if (response.ok) return
+    if (response.ok) {
+      const body = (await response.json().catch(() => null)) as { data?: ReplyAccepted } | null
+      return {
+        assistantMessageId,
+        status: body?.data?.status ?? 'streaming',
+        created: body?.data?.created ?? false,
+        liveAttached: body?.data?.liveAttached === true,
+      }
+    }
     const { error, retryAfterMs } = await refusal(response)
     if (!error.code || !RETRYABLE.has(error.code) || Date.now() > deadline) throw error
     await sleep(Math.min(Math.max(retryAfterMs ?? RETRY_DELAY_MS, 100), 2000))
