@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import ReplyService from '#chat/services/reply_service'
@@ -26,6 +27,14 @@ export default class RepliesController {
       { id: user.id, isPayingUser: user.isPayingUser, sessionId: session.sessionId },
       payload
     )
+    /*
+    | The model call just started: let it reach the wire before this answer.
+    | Its request is written a few process ticks from here, and those ticks
+    | would otherwise wait for the whole 202 (middleware unwinding, the
+    | response write), ~1.3 ms the provider could already spend on the first
+    | token. The tab does not wait for the 202 (its socket gets the tokens).
+    */
+    if (accepted.created) await nextTurn()
     return response.accepted({ data: accepted })
   }
 
