@@ -43,8 +43,9 @@
 |   lost_tokens              tokens of stored answers missing from what /live delivered
 |                            (difference in words between the stored text and the live text)
 |   incomplete_answers       answers not stored as complete; `faults` shows the first few
-|   lag_p99_ms_per_second, server_cpu_ms_per_second, phase_per_second (b/s/t: the phase each
-|   server second began in)
+|   steady_gc_max_pause_ms   the server's longest garbage-collection pause in the window
+|   lag_p99_ms_per_second, server_cpu_ms_per_second, gc_ms_per_second,
+|   gc_max_pause_ms_per_second, phase_per_second (b/s/t: the phase each server second began in)
 | BENCH_USERS / BENCH_CHATS scale it down (e.g. BENCH_USERS=4: 400 answers); BENCH_TOKENS sets
 | the answers' length.
 */
@@ -149,14 +150,23 @@ export default async function streamsBench() {
     // One line a second from the server: p99, max, samples, CPU ms of that second, Date.now().
     const lines = app.serverLines
       .slice(lagFrom)
-      .map((line) => /^LOOP_LAG_P99_MS ([\d.]+) ([\d.]+) (\d+) (\d+) (\d+)/.exec(line))
+      .map((line) =>
+        /^LOOP_LAG_P99_MS ([\d.]+) ([\d.]+) (\d+) (\d+) (\d+)(?: ([\d.]+) ([\d.]+))?/.exec(line)
+      )
       .filter((match): match is RegExpExecArray => match !== null)
     const seconds = lines.map((match, index) => {
       const at = Number(match[5])
       const from = index > 0 ? Number(lines[index - 1][5]) : at - 1000
       const phase: 'b' | 's' | 't' =
         from < epochOf(windowFrom) ? 'b' : at <= epochOf(windowTo) ? 's' : 't'
-      return { p99: Number(match[1]), max: Number(match[2]), cpuMs: Number(match[4]), phase }
+      return {
+        p99: Number(match[1]),
+        max: Number(match[2]),
+        cpuMs: Number(match[4]),
+        gcMs: Number(match[6] ?? 0),
+        gcMaxMs: Number(match[7] ?? 0),
+        phase,
+      }
     })
     const inWindow = seconds.filter((second) => second.phase === 's')
     const inBurst = seconds.filter((second) => second.phase === 'b')
@@ -228,6 +238,9 @@ export default async function streamsBench() {
           inWindow.length && windowTokens
             ? round((windowServerCpuMs * 1000) / ((windowTokens / windowS) * inWindow.length), 1)
             : null,
+        steady_gc_max_pause_ms: inWindow.length
+          ? Math.round(Math.max(...inWindow.map((x) => x.gcMaxMs)))
+          : null,
         steady_bench_cpu_per_s: steady ? round(windowBenchCpuMs / 1000 / windowS, 2) : null,
         idle_process_lag_p99_ms: floorWindow.length ? Math.max(...floorWindow) : null,
         idle_process_lag_p99_median_ms: floorWindow.length ? percentile(floorWindow, 50) : null,
@@ -261,6 +274,9 @@ export default async function streamsBench() {
         ),
         lag_p99_ms_per_second: seconds.map((second) => second.p99),
         server_cpu_ms_per_second: seconds.map((second) => second.cpuMs),
+        // The server's garbage-collection pauses: total ms in each second, and the longest.
+        gc_ms_per_second: seconds.map((second) => Math.round(second.gcMs)),
+        gc_max_pause_ms_per_second: seconds.map((second) => Math.round(second.gcMaxMs)),
         phase_per_second: seconds.map((second) => second.phase).join(''),
         // The first few answers that were incomplete or differ from what /live delivered.
         faults: faults.slice(0, 5),

@@ -1,7 +1,7 @@
 import type { ApplicationService } from '@adonisjs/core/types'
 import type { Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import logger from '@adonisjs/core/services/logger'
 import { GenerationRegistry } from '#chat/services/generation_registry'
 import { GenerationEventWriter } from '#chat/services/generation_event_writer'
@@ -70,7 +70,8 @@ export default class ChatProvider {
   | to stderr every second as `LOOP_LAG_P99_MS <p99> <max> <samples> <cpu> <at>`
   | (ms; cpu: this process's CPU time in that second, to tell a saturated
   | process from a stalled one; at: Date.now() at the line, so the bench can
-  | tell which seconds fall in which phase), the histogram reset after each line. A
+  | tell which seconds fall in which phase; then the garbage collector's pause
+  | time in that second and its longest pause, ms), the histogram reset after each line. A
   | stall is a single sample however long it lasts, so the bench takes the
   | worst second's p99 (and the max), not a p99 over the whole run a stall
   | would hide in. A second with no sample prints nothing.
@@ -80,6 +81,15 @@ export default class ChatProvider {
     histogram.enable()
     const ms = (ns: number) => (ns / 1e6).toFixed(3)
     let cpu = process.cpuUsage()
+    let gcMs = 0
+    let gcMaxMs = 0
+    const gc = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        gcMs += entry.duration
+        gcMaxMs = Math.max(gcMaxMs, entry.duration)
+      }
+    })
+    gc.observe({ entryTypes: ['gc'] })
     const timer = setInterval(() => {
       if (histogram.count > 0) {
         // Since the last line: a second without one adds its CPU time to the next.
@@ -88,8 +98,11 @@ export default class ChatProvider {
         const cpuMs = Math.round((used.user + used.system) / 1000)
         const p99 = ms(histogram.percentile(99))
         process.stderr.write(
-          `LOOP_LAG_P99_MS ${p99} ${ms(histogram.max)} ${histogram.count} ${cpuMs} ${Date.now()}\n`
+          `LOOP_LAG_P99_MS ${p99} ${ms(histogram.max)} ${histogram.count} ${cpuMs} ${Date.now()} ` +
+            `${gcMs.toFixed(1)} ${gcMaxMs.toFixed(1)}\n`
         )
+        gcMs = 0
+        gcMaxMs = 0
       }
       histogram.reset()
     }, 1_000)

@@ -39,6 +39,8 @@ export interface Generation extends GenerationInfo {
   stopReason: 'stop' | 'shutdown' | null
   /* Settles once the Finished event is in the sync log. */
   finished: Promise<FinalMessageStatus>
+  /* `{"type":"token","messageId":"…","seq":` once a token frame was built. */
+  tokenFramePrefix?: string
 }
 
 /*
@@ -109,18 +111,20 @@ export class GenerationRegistry {
     return { generation, created: true }
   }
 
-  /* A new delta: kept for re-attaching tabs and sent to every subscriber. */
+  /*
+  | A new delta: kept for re-attaching tabs and sent to every subscriber. The
+  | frame is the same JSON as JSON.stringify of the LiveFrame would give (keys
+  | in the same order), built from a per-answer prefix: only the text needs
+  | encoding, once per delta whatever the number of tabs.
+  */
   pushToken(generation: Generation, text: string) {
     generation.text += text
     generation.seq++
     generation.tail.push({ seq: generation.seq, text })
     if (generation.subscribers.size === 0) return
-    this.#send(generation, {
-      type: 'token',
-      messageId: generation.messageId,
-      seq: generation.seq,
-      text,
-    })
+    const prefix =
+      (generation.tokenFramePrefix ??= `{"type":"token","messageId":${JSON.stringify(generation.messageId)},"seq":`)
+    this.#deliver(generation, `${prefix}${generation.seq},"text":${JSON.stringify(text)}}`)
   }
 
   /* The text up to now is durable: a tab that reloads gets it from LiveStore. */
@@ -213,7 +217,10 @@ export class GenerationRegistry {
   }
 
   #send(generation: Generation, frame: LiveFrame) {
-    const encoded = JSON.stringify(frame)
+    this.#deliver(generation, JSON.stringify(frame))
+  }
+
+  #deliver(generation: Generation, encoded: string) {
     for (const subscriber of generation.subscribers) {
       try {
         subscriber(encoded)

@@ -47,8 +47,28 @@ export function costMicros(model: CatalogModel, usage: Usage | null): number | n
 */
 const nextCheckpointGap = (intervalMs: number) => intervalMs * (1 + Math.random() / 4)
 
-/* Provider calls started per turn of the event loop: 10, or fewer once 10 ms went by (TurnGate). */
-const providerCalls = new TurnGate(10, 10)
+/*
+| Checkpoints a second for the whole process, beyond which each answer's
+| interval stretches: `checkpointMs` (2 s) up to 400 running answers, then
+| longer (1,000 answers: 5 s). A checkpoint is the whole text so far, written
+| to the sync log and the message row: at a thousand answers, checkpoints
+| every 2 s were a quarter of the server's CPU (the streams profile). The
+| interval stays a lower bound ("at most one per 2 s"); what a longer one
+| costs is a longer tail kept in memory for re-attaching tabs, and more text
+| to lose if the process dies.
+*/
+const CHECKPOINTS_PER_S = 200
+const checkpointInterval = (intervalMs: number, running: number) =>
+  Math.max(intervalMs, (running / CHECKPOINTS_PER_S) * 1000)
+
+/*
+| Provider calls started per turn of the event loop: 50, or fewer once 10 ms
+| went by (TurnGate): the time budget is what keeps a burst from holding the
+| loop. A count of 10 throttled a burst of 1,000 replies to 10 calls a turn
+| while a turn full of streaming answers lasts tens of ms: the last answers'
+| first tokens came ~12 s after their replies were accepted.
+*/
+const providerCalls = new TurnGate(50, 10)
 
 /*
 | One answer, from the first provider byte to the Finished event. Durable
@@ -127,7 +147,9 @@ export default class GenerationRunner {
     let truncated = false
     /* Where the prompt was cut to the context window (null: the whole path was sent). */
     let contextStartId: string | null = null
-    let nextCheckpointAt = performance.now() + nextCheckpointGap(this.settings.checkpointMs)
+    const checkpointGap = () =>
+      nextCheckpointGap(checkpointInterval(this.settings.checkpointMs, this.registry.size))
+    let nextCheckpointAt = performance.now() + checkpointGap()
 
     try {
       const path = await this.path.load(generation.chatId, generation.parentId)
@@ -159,7 +181,7 @@ export default class GenerationRunner {
             return false
           }
           if (lastActivity >= nextCheckpointAt) {
-            nextCheckpointAt = lastActivity + nextCheckpointGap(this.settings.checkpointMs)
+            nextCheckpointAt = lastActivity + checkpointGap()
             const seq = generation.seq
             emit({
               name: 'v1.AssistantTextCheckpoint',

@@ -120,6 +120,14 @@ const cases: Record<string, Reply> = {
     ])
     res.end()
   },
+  'prototype poisoning, escaped': async (_req, res) => {
+    sse(res)
+    await writeAll(res, [
+      chunk({ content: 'x' }),
+      `data: {"id":"gen-1","choices":[],"\\u005f\\u005fproto__":{"polluted":true}}\n\n`,
+    ])
+    res.end()
+  },
   'cut mid-stream': async (_req, res) => {
     sse(res)
     await writeAll(res, [chunk({ content: 'half' }), chunk({ content: ' an answer' })])
