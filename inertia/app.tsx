@@ -32,3 +32,16 @@ createInertiaApp({
   nonce: cspNonce,
   progress: { color: 'oklch(0.556 0 0)', delay: 150 },
 })
+
+/*
+| The offline shell (public/sw.js): a chat page reloads and opens with no
+| network, from the copies the worker keeps. Registering changes nothing
+| while online (the network answers first).
+*/
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch((error) => {
+      console.warn('The offline shell could not be installed', error)
+    })
+  })
+}

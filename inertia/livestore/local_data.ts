@@ -11,6 +11,8 @@ const OPFS_PREFIX = 'livestore-'
 /* LiveStore keeps its client and session ids under these keys. */
 const STORAGE_PREFIX = 'livestore:'
 const CHANNEL = 'chat:local-data'
+/* The offline shell's copies of chat pages (public/sw.js): they show the user's name and models. */
+const PAGES_CACHE = 'chat-pages-v1'
 
 type Message = { type: 'sign-out' }
 
@@ -119,6 +121,7 @@ export async function wipeLocalData({ timeoutMs = 5000 } = {}): Promise<boolean>
   await closeStores()
   const removed = await removeDirectories(() => false, deadline)
   clearStorageKeys(() => false)
+  await deletePageCopies()
   return removed
 }
 
@@ -133,4 +136,13 @@ export async function removeOtherUsersData(storeId: string): Promise<void> {
   if (stale.length === 0) return
   await removeDirectories(own, Date.now() + 2000)
   clearStorageKeys((key) => key.endsWith(`:${storeId}`))
+  await deletePageCopies()
+}
+
+async function deletePageCopies() {
+  try {
+    await globalThis.caches?.delete(PAGES_CACHE)
+  } catch {
+    /* No Cache API here (an insecure origin): there are no copies either. */
+  }
 }
