@@ -31,9 +31,17 @@ export interface Generation extends GenerationInfo {
   text: string
   /* Deltas so far. */
   seq: number
-  /* Seq of the last durable checkpoint; deltas after it are in `tail`. */
+  /* Seq of the last durable checkpoint; the deltas after it are kept (see `tailEnds`). */
   checkpointSeq: number
-  tail: { seq: number; text: string }[]
+  /*
+  | The deltas after the checkpoint, as offsets into `text`: delta
+  | checkpointSeq + 1 + i ends at tailEnds[i] and starts at the previous end
+  | (the first at tailStart). Numbers, not an object per delta: at a thousand
+  | answers the buffers live for seconds and every object in them would reach
+  | the old generation of the heap (more and longer full collections).
+  */
+  tailStart: number
+  tailEnds: number[]
   subscribers: Set<LiveSubscriber>
   /* Why the run was aborted from outside: the user's stop, or shutdown. */
   stopReason: 'stop' | 'shutdown' | null
@@ -94,7 +102,8 @@ export class GenerationRegistry {
       text: '',
       seq: 0,
       checkpointSeq: 0,
-      tail: [],
+      tailStart: 0,
+      tailEnds: [],
       subscribers: new Set(),
       stopReason: null,
       finished: new Promise((resolve) => (settle = resolve)),
@@ -120,7 +129,7 @@ export class GenerationRegistry {
   pushToken(generation: Generation, text: string) {
     generation.text += text
     generation.seq++
-    generation.tail.push({ seq: generation.seq, text })
+    generation.tailEnds.push(generation.text.length)
     if (generation.subscribers.size === 0) return
     const prefix =
       (generation.tokenFramePrefix ??= `{"type":"token","messageId":${JSON.stringify(generation.messageId)},"seq":`)
@@ -129,9 +138,11 @@ export class GenerationRegistry {
 
   /* The text up to now is durable: a tab that reloads gets it from LiveStore. */
   markCheckpoint(generation: Generation, seq: number) {
+    const dropped = Math.min(seq - generation.checkpointSeq, generation.tailEnds.length)
+    if (dropped <= 0) return
+    generation.tailStart = generation.tailEnds[dropped - 1]
+    generation.tailEnds = generation.tailEnds.slice(dropped)
     generation.checkpointSeq = seq
-    const firstKept = generation.tail.findIndex((token) => token.seq > seq)
-    generation.tail = firstKept === -1 ? [] : generation.tail.slice(firstKept)
   }
 
   /* Called once the Finished event is durable: tells the subscribers, then forgets them. */
@@ -154,7 +165,8 @@ export class GenerationRegistry {
   ): boolean {
     const generation = this.#running.get(messageId)
     if (!generation || generation.userId !== userId) return false
-    const oldestBuffered = generation.tail.length ? generation.tail[0].seq : generation.seq + 1
+    const { checkpointSeq, tailEnds } = generation
+    const oldestBuffered = tailEnds.length ? checkpointSeq + 1 : generation.seq + 1
     if (fromSeq > generation.seq || fromSeq + 1 < oldestBuffered) {
       // Ahead of us (another process's numbering) or behind the buffer: the whole text.
       if (generation.seq > 0 || generation.text) {
@@ -168,14 +180,15 @@ export class GenerationRegistry {
         )
       }
     } else {
-      for (const token of generation.tail) {
-        if (token.seq <= fromSeq) continue
+      for (let seq = Math.max(fromSeq, checkpointSeq) + 1; seq <= generation.seq; seq++) {
+        const index = seq - checkpointSeq - 1
+        const start = index === 0 ? generation.tailStart : tailEnds[index - 1]
         subscriber(
           JSON.stringify({
             type: 'token',
             messageId,
-            seq: token.seq,
-            text: token.text,
+            seq,
+            text: generation.text.slice(start, tailEnds[index]),
           } satisfies LiveFrame)
         )
       }
