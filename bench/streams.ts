@@ -163,6 +163,8 @@ export default async function streamsBench() {
         p99: Number(match[1]),
         max: Number(match[2]),
         cpuMs: Number(match[4]),
+        // A line can cover more than a second (a late timer, or a second without a sample).
+        durationMs: at - from,
         gcMs: Number(match[6] ?? 0),
         gcMaxMs: Number(match[7] ?? 0),
         phase,
@@ -216,6 +218,7 @@ export default async function streamsBench() {
     reader.close()
 
     const windowServerCpuMs = cpuMs(inWindow)
+    const windowServerS = inWindow.reduce((sum, second) => sum + second.durationMs, 0) / 1000
     const burstLag = worst(inBurst)
     console.log(
       JSON.stringify({
@@ -231,12 +234,12 @@ export default async function streamsBench() {
         steady_seconds: inWindow.length,
         steady_seconds_over_50ms: over50(inWindow),
         steady_lag_max_ms: inWindow.length ? Math.max(...inWindow.map((x) => x.max)) : null,
-        steady_server_cpu_per_s: inWindow.length
-          ? round(windowServerCpuMs / 1000 / inWindow.length, 2)
+        steady_server_cpu_per_s: windowServerS
+          ? round(windowServerCpuMs / 1000 / windowServerS, 2)
           : null,
         steady_server_cpu_us_per_token:
-          inWindow.length && windowTokens
-            ? round((windowServerCpuMs * 1000) / ((windowTokens / windowS) * inWindow.length), 1)
+          windowServerS && windowTokens
+            ? round((windowServerCpuMs * 1000) / ((windowTokens / windowS) * windowServerS), 1)
             : null,
         steady_gc_max_pause_ms: inWindow.length
           ? Math.round(Math.max(...inWindow.map((x) => x.gcMaxMs)))
