@@ -145,7 +145,7 @@ function send(url: URL, headers: Record<string, string>, body: string, signal: A
 }
 
 function readWhole(response: IncomingMessage, signal: AbortSignal) {
-  return new Promise<Buffer>((resolve, reject) => {
+  return new Promise<Uint8Array<ArrayBuffer>>((resolve, reject) => {
     const chunks: Buffer[] = []
     const onAbort = () => {
       response.destroy()
@@ -155,7 +155,7 @@ function readWhole(response: IncomingMessage, signal: AbortSignal) {
     response.on('data', (chunk: Buffer) => chunks.push(chunk))
     response.once('end', () => {
       signal.removeEventListener('abort', onAbort)
-      resolve(Buffer.concat(chunks))
+      resolve(new Uint8Array(Buffer.concat(chunks)))
     })
     response.once('close', () => {
       signal.removeEventListener('abort', onAbort)
