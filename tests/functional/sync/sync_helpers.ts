@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module'
 import { WebSocket as WsWebSocket, type RawData } from 'ws'
 import { makeAdapter } from '@livestore/adapter-node'
-import { createStorePromise, makeShutdownDeferred, type Store } from '@livestore/livestore'
+import {
+  createStorePromise,
+  makeShutdownDeferred,
+  StoreInternalsSymbol,
+  type Store,
+} from '@livestore/livestore'
 import { makeWsSync } from '@livestore/sync-cf/client'
 import { Deferred, Effect, LogLevel } from '@livestore/utils/effect'
 import env from '#start/env'
@@ -208,6 +214,21 @@ export async function openDevice(user: SyncUser, options: DeviceOptions = {}) {
       link.holdChunks = false
       for (const deliver of link.held.splice(0)) deliver()
     },
+    /*
+    | The leader's copy of the state (what a reload boots from), read from a
+    | snapshot of its database: `rows('chats')`. The page's own copy is
+    | `store.query`; the two must hold the same rows.
+    */
+    async leaderState() {
+      const snapshot = await Effect.runPromise(
+        store[StoreInternalsSymbol].clientSession.leaderThread.export
+      )
+      const leaderDb = new SnapshotDatabase(Buffer.from(snapshot))
+      return {
+        rows: (table: string) => leaderDb.prepare(`SELECT * FROM "${table}"`).all(),
+        close: () => leaderDb.close(),
+      }
+    },
     /* The store stopped by itself (onSyncError: 'shutdown') or was closed. */
     stopped() {
       return Effect.runSync(Deferred.isDone(shutdownDeferred))
@@ -221,6 +242,15 @@ export async function openDevice(user: SyncUser, options: DeviceOptions = {}) {
 }
 
 export type Device = Awaited<ReturnType<typeof openDevice>>
+
+/* better-sqlite3 (the app's own driver, without type declarations here) opens a snapshot buffer. */
+interface SnapshotDb {
+  prepare(sql: string): { all(): Record<string, unknown>[] }
+  close(): void
+}
+const SnapshotDatabase = createRequire(import.meta.url)('better-sqlite3') as new (
+  snapshot: Buffer
+) => SnapshotDb
 export type AppStore = Store<typeof schema>
 
 /* Polls `check` until it returns true, or fails with `message` after `timeoutMs`. */

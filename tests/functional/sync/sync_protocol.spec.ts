@@ -368,6 +368,119 @@ test.group('Sync with the stock LiveStore client', (group) => {
     assert.equal(await serverHead(user), 6)
   })
 
+  /*
+  | A leader applies confirmed events it pulls while nothing is pending locally
+  | through the patch's fast path (prepared statements reused, no changeset per
+  | event: patches/README.md); the page applies every event through LiveStore's
+  | own path. A history with every event type, the same statements again with
+  | other values and with nulls (a reused statement must not keep an old
+  | binding), must end up the same both ways.
+  */
+  test('a new device applies a pulled history as the writing device applied it', async ({
+    assert,
+  }) => {
+    const user = await signedInUser()
+    const writer = await open(user)
+    const sync = await app.container.make(SyncService)
+    const [c1, c2, u1, u2, a1, a2] = Array.from({ length: 6 }, () => randomUUID())
+    writer.store.commit(
+      events.chatCreated({ id: c1, title: 'One', model: 'm1', createdAt: 1 }),
+      events.chatCreated({ id: c2, title: 'Two', model: 'm1', createdAt: 2 }),
+      events.userMessageSent({ id: u1, chatId: c1, parentId: null, text: 'Hi', createdAt: 3 }),
+      events.userMessageSent({ id: u2, chatId: c1, parentId: u1, text: 'Again', createdAt: 4 }),
+      events.chatRenamed({ id: c1, title: 'One, renamed' }),
+      events.chatPinned({ id: c1 }),
+      events.chatPinned({ id: c2 }),
+      events.chatUnpinned({ id: c1 }),
+      events.chatSettingsSet({ id: c1, systemPrompt: 'Be brief', temperature: 0.7 }),
+      events.chatSettingsSet({ id: c1, systemPrompt: null, temperature: null }),
+      events.chatSettingsSet({ id: c2, systemPrompt: null, temperature: 1.25 }),
+      events.chatModelSet({ id: c2, model: 'm2' }),
+      events.chatDeleted({ id: c2, deletedAt: 5 }),
+      events.chatRestored({ id: c2 }),
+      events.chatDeleted({ id: c1, deletedAt: 6 }),
+      events.chatActiveLeafSet({ id: c2, activeLeafId: null })
+    )
+    await waitFor(async () => (await serverHead(user)) === 16, 'the writes pushed')
+    await sync.appendServerEvents(user.id, [
+      events.assistantMessageStarted({
+        id: a1,
+        chatId: c1,
+        parentId: u2,
+        model: 'e',
+        createdAt: 7,
+      }),
+      events.assistantTextCheckpoint({ id: a1, text: 'Par' }),
+      events.assistantMessageFinished({
+        id: a1,
+        text: 'Partly',
+        status: 'error',
+        finishReason: null,
+        error: 'provider failed',
+        usage: { inputTokens: 3, outputTokens: 4 },
+        costMicros: 9,
+        model: 'e',
+        contextStartId: u1,
+      }),
+      events.assistantMessageStarted({
+        id: a2,
+        chatId: c1,
+        parentId: u2,
+        model: 'e',
+        createdAt: 8,
+      }),
+      // The same UPDATE as above, this time without the optional fields.
+      events.assistantMessageFinished({
+        id: a2,
+        text: 'Whole',
+        status: 'complete',
+        finishReason: 'stop',
+        usage: null,
+        model: 'e',
+      }),
+      events.assistantTextCheckpoint({ id: a2, text: 'late' }),
+    ])
+    await waitFor(
+      () => writer.store.query(tables.messages.where({ id: a2 }))[0]?.status === 'complete',
+      'the answers reach the writer'
+    )
+    writer.store.commit(events.chatActiveLeafSet({ id: c1, activeLeafId: u1 }))
+    await waitFor(async () => (await serverHead(user)) === 23, 'the last write pushed')
+
+    const reader = await open(user)
+    await waitFor(
+      () => reader.store.query(tables.chats.where({ id: c1 }))[0]?.activeLeafId === u1,
+      'the new device has everything'
+    )
+    const rows = (device: Device) => ({
+      chats: device.store.query(tables.chats.orderBy('id', 'asc')),
+      messages: device.store.query(tables.messages.orderBy('id', 'asc')),
+    })
+    assert.deepEqual(rows(reader), rows(writer))
+    assert.lengthOf(rows(reader).messages, 4)
+    assert.deepEqual(
+      rows(reader).chats.map((chat) => [chat.id, chat.systemPrompt, chat.temperature]),
+      [
+        [c1, null, null],
+        [c2, null, 1.25],
+      ].sort((x, y) => String(x[0]).localeCompare(String(y[0])))
+    )
+
+    // The new device's leader took the fast path: its changeset table keeps only the head's row,
+    // with no changeset (LiveStore's own path records one for every event that changed a row).
+    const leader = await reader.leaderState()
+    try {
+      assert.deepEqual(
+        leader
+          .rows('__livestore_session_changeset')
+          .map((row: any) => [row.seqNumGlobal, row.changeset]),
+        [[23, null]]
+      )
+    } finally {
+      leader.close()
+    }
+  })
+
   test('a conditional server event is decided after the pushes queued before it', async ({
     assert,
   }) => {
