@@ -24,6 +24,32 @@ async function startChat(page: Page, text: string) {
 }
 
 /* String expressions: the server-side TypeScript project has no DOM types. */
+
+/*
+| The worker stores what a load fetched in the background: wait until every
+| script and style this page loaded from the app has its copy.
+*/
+async function waitForCodeCopies(page: Page) {
+  const missing = () =>
+    page.evaluate<string[]>(`(async () => {
+      const cache = await caches.open('chat-code-v1')
+      const wanted = performance.getEntriesByType('resource')
+        .filter((entry) => entry.name.startsWith(location.origin))
+        .filter((entry) => ['script', 'link', 'css'].includes(entry.initiatorType))
+        .map((entry) => entry.name)
+      const missing = []
+      for (const url of wanted) if (!(await cache.match(url))) missing.push(url)
+      return missing
+    })()`)
+  const deadline = Date.now() + 60_000
+  let left = await missing()
+  while (left.length > 0) {
+    if (Date.now() > deadline) throw new Error(`no offline copy of ${left.slice(0, 5).join(', ')}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    left = await missing()
+  }
+}
+
 const cacheNames = (page: Page) => page.evaluate<string[]>('caches.keys()')
 const pageCopies = (page: Page) =>
   page.evaluate<string[]>(`(async () => {
@@ -51,6 +77,7 @@ test.group('Chats offline', (group) => {
     await page.getByTestId('user-message').filter({ hasText: 'Another chat' }).waitFor()
     await waitForPhase(page, 'saved')
     assert.isTrue(await page.evaluate<boolean>('Boolean(navigator.serviceWorker.controller)'))
+    await waitForCodeCopies(page)
 
     await browserContext.setOffline(true)
     const reloaded = await page.reload()
