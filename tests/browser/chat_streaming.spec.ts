@@ -114,8 +114,13 @@ test.group('Answers stream into the thread', (group) => {
     cleanup(() => live.unblock())
     const page = await signIn(browserContext, `resume-${randomUUID()}@example.com`)
 
-    const tokens = 500
-    const prompt = `Write a long essay [[tokens:${tokens}]] [[tps:15]]`
+    /*
+    | Long enough (75 s) to still be streaming after two page reloads on a
+    | loaded machine (a reload of the development build can take 15 s there):
+    | an answer that ended first leaves nothing streaming to wait for.
+    */
+    const tokens = 1500
+    const prompt = `Write a long essay [[tokens:${tokens}]] [[tps:20]]`
     const chatId = await startEmulatorChat(page, prompt)
     const full = expectedAnswer(prompt, tokens)
     await waitForStreamingPrefix(page, full, 30)
