@@ -21,6 +21,9 @@
 | had before: the page applies every pulled event itself).
 | SYNC_BENCH_VERBOSE=1 splits the browser's CPU by process type (renderer:
 | the page and its leader worker; browser; gpu).
+| SYNC_BROWSER_CPU_PROFILE=<dir> writes a .cpuprofile per page and worker of the new device
+| (the leader worker included; support/livestore_browser_profile.ts), from the navigation to
+| /chat until materialized; profiling slows the run, so its figures are not the bench's.
 | Chromium: /usr/bin/chromium (CHROMIUM_PATH), headless, as the browser tests run it.
 */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -39,6 +42,7 @@ import {
   stopServer,
 } from './support/server_process.js'
 import { chromiumLaunchOptions } from '#tests/support/chromium'
+import { BrowserCpuProfiler } from './support/livestore_browser_profile.js'
 
 const ROOT = new URL('../', import.meta.url)
 const CHATS = 1000
@@ -95,8 +99,10 @@ export default async function syncBrowserBench(args: string[] = []) {
     | is off the record: its OPFS lives in the browser process, and every read and write of the
     | leader's database is an IPC there, which a person's browser does not pay.)
     */
+    const profileOut = process.env.SYNC_BROWSER_CPU_PROFILE
     const context = await chromium.launchPersistentContext(profileDir, {
       ...chromiumLaunchOptions,
+      args: [...chromiumLaunchOptions.args, ...(profileOut ? ['--remote-debugging-port=0'] : [])],
       baseURL: appUrl,
     })
     await context.addInitScript(`
@@ -114,10 +120,16 @@ export default async function syncBrowserBench(args: string[] = []) {
     }
     const typesBefore = new Map<string, number>()
     const cpuBefore = browserCpuSeconds(server.pid!, typesBefore)
+    const profiler = profileOut ? await BrowserCpuProfiler.connect(profileDir) : undefined
     const started = performance.now()
     await page.goto('/chat')
     const counts = await waitForCounts(page, storeId, CHATS, CHATS * MESSAGES_PER_CHAT)
     results.initial_sync_browser_s_20k = round((performance.now() - started) / 1000, 2)
+    if (profiler) {
+      for (const { file, summary } of await profiler.stop(profileOut!)) {
+        log(`CPU profile: ${file}\n${summary}`)
+      }
+    }
     const typesAfter = new Map<string, number>()
     results.initial_sync_browser_cpu_s_20k = round(
       browserCpuSeconds(server.pid!, typesAfter) - cpuBefore,
