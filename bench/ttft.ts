@@ -2,7 +2,10 @@
 | `npm run bench -- ttft`: what the app adds to a model's time to first token.
 |
 | The app runs as its own process, its OpenRouter endpoint pointed at an LLM
-| emulator in this process (first token at once). For each sample, the
+| emulator (first token at once) in a third process: a provider is another
+| machine, and an emulator inside this process would answer the app's model
+| call only after this process had read the 202 and its other frames, a
+| wait the direct call never has (BENCH_TTFT_EMULATOR=inline puts it back). For each sample, the
 | browser's path (inertia/hooks/use_live_tokens.ts, use_branch_actions.ts
 | replyTo): the tab's /live socket is open already (a chat view keeps it
 | open) and was named by its hello frame; POST .../reply names that socket
@@ -31,6 +34,7 @@ import {
   round,
   startBenchApp,
   type BenchApp,
+  type BenchEmulator,
   type BenchUser,
 } from './support/chat_bench.ts'
 
@@ -59,7 +63,10 @@ interface Seat {
 }
 
 export default async function ttftBench() {
-  const app = await startBenchApp('ttft')
+  const app =
+    process.env.BENCH_TTFT_EMULATOR === 'inline'
+      ? await startBenchApp('ttft')
+      : await startBenchApp('ttft', { emulatorProcess: true })
   const seats: Seat[] = []
   try {
     // Signing in renders the development sign-in page: 10 users, 10 tabs each, one chat per tab.
@@ -170,6 +177,6 @@ export default async function ttftBench() {
   }
 }
 
-async function stopApp(app: BenchApp) {
+async function stopApp(app: BenchApp<BenchEmulator>) {
   await app.stop()
 }

@@ -1,8 +1,8 @@
 /*
 | Shared by the generation benchmarks (ttft, long-chat): the app as its own
 | process on a free port with a fresh database folder, its OpenRouter
-| endpoint pointed at an LLM emulator running in this process (so the
-| emulator can be timed directly too), signed-in users over real HTTP, and
+| endpoint pointed at an LLM emulator running in this process or, for ttft,
+| in a process of its own (either way it is timed directly too), signed-in users over real HTTP, and
 | chat fixtures written straight into the server's tables (the reply
 | endpoint reads the tables; the sync log is not needed for a reply).
 |
@@ -14,8 +14,11 @@
 | the HSTS header. BENCH_SERVER=dev runs the source with Vite's dev server
 | instead (as `npm run dev` does), for comparison.
 */
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { mkdir } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import { DatabaseSync } from 'node:sqlite'
 import { WebSocket, type RawData } from 'ws'
@@ -38,19 +41,42 @@ export interface BenchUser {
   headers: (path: string) => Record<string, string>
 }
 
-export interface BenchApp {
+/* What the benches need of an emulator, in this process or in its own. */
+export interface BenchEmulator {
+  openRouterBaseUrl: string
+  close: () => Promise<void>
+}
+
+/* The emulator as its own process (bench/support/emulator_process.ts). */
+export interface EmulatorProcess extends BenchEmulator {
+  cpuMs: () => number
+}
+
+export interface BenchApp<Emulator extends BenchEmulator = LlmEmulator> {
   appUrl: string
   /* Lines the server wrote to stderr (LOOP_LAG_P99_MS reports with BENCH_REPORT_LAG=1). */
   serverLines: string[]
   /* CPU time (ms) the server process has used so far. */
   serverCpuMs: () => number
-  emulator: LlmEmulator
+  emulator: Emulator
   db: DatabaseSync
   signInUser: (index: number) => Promise<BenchUser>
   stop: () => Promise<void>
 }
 
-export async function startBenchApp(name: string): Promise<BenchApp> {
+/*
+| `emulatorProcess`: the emulator runs in a process of its own instead of
+| this one, as a provider runs on another machine (see emulator_process.ts).
+*/
+export function startBenchApp(name: string): Promise<BenchApp<LlmEmulator>>
+export function startBenchApp(
+  name: string,
+  options: { emulatorProcess: true }
+): Promise<BenchApp<EmulatorProcess>>
+export async function startBenchApp(
+  name: string,
+  options: { emulatorProcess?: boolean } = {}
+): Promise<BenchApp<BenchEmulator>> {
   const port = await freePort()
   const appUrl = `http://localhost:${port}`
   const databaseDir = `tmp/bench/${name}-${process.pid}`
@@ -62,7 +88,9 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
     : await productionBuild((message) => process.stderr.write(`${name}: ${message}\n`))
 
   const { LlmEmulator } = await import('#llm/emulator/llm_emulator')
-  const emulator = await LlmEmulator.start({ tokensPerSecond: 0, timeToFirstTokenMs: 0 })
+  const emulator: BenchEmulator = options.emulatorProcess
+    ? await startEmulatorProcess()
+    : await LlmEmulator.start({ tokensPerSecond: 0, timeToFirstTokenMs: 0 })
 
   setBenchServerEnv({
     nodeEnv: 'development',
@@ -101,6 +129,33 @@ export async function startBenchApp(name: string): Promise<BenchApp> {
       await stopServer(server)
       await emulator.close()
       await build?.remove()
+    },
+  }
+}
+
+async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import=@poppinss/ts-exec', 'bench/support/emulator_process.ts'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }
+  )
+  const lines = createInterface({ input: child.stdout! })
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`the emulator process exited (${code}) before it listened`)
+    }),
+  ])) as [string]
+  lines.close()
+  const { openRouterBaseUrl } = JSON.parse(line) as { openRouterBaseUrl: string }
+  return {
+    openRouterBaseUrl,
+    cpuMs: () => processCpuMs(child.pid!),
+    close: async () => {
+      if (child.exitCode !== null) return
+      const exited = once(child, 'exit')
+      child.kill('SIGTERM')
+      await exited
     },
   }
 }
@@ -253,7 +308,10 @@ export async function postReply(
 }
 
 /* The emulator's own time to first token: a streaming request straight to it. */
-export async function directTtft(emulator: LlmEmulator, prompt: string): Promise<number> {
+export async function directTtft(
+  emulator: Pick<BenchEmulator, 'openRouterBaseUrl'>,
+  prompt: string
+): Promise<number> {
   const started = performance.now()
   const response = await fetch(`${emulator.openRouterBaseUrl}/chat/completions`, {
     method: 'POST',
