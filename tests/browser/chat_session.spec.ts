@@ -8,7 +8,7 @@ import { EMULATOR_MODEL_ID } from '#config/models'
 import { LiveSocketServer } from '#chat/services/live_socket_server'
 import { SyncSocketServer } from '#sync/services/sync_socket_server'
 import { watchCsp } from '#tests/browser/support/csp_watch'
-import { composer, signIn, userIdFor } from '#tests/browser/support/chat_seed'
+import { composer, opfsEntries, signIn, userIdFor } from '#tests/browser/support/chat_seed'
 
 /*
 | The session's end as a chat page lives it: signing out closes every socket
@@ -168,13 +168,3 @@ test.group('Session end on a chat page', (group) => {
     assert.isFalse(after.some((name) => name.startsWith('livestore-')))
   }).timeout(300_000)
 })
-
-/* String expression: the server-side TypeScript project has no DOM types. */
-function opfsEntries(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`(async () => {
-    const root = await navigator.storage.getDirectory()
-    const names = []
-    for await (const name of root.keys()) names.push(name)
-    return names
-  })()`)
-}

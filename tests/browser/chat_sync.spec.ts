@@ -11,7 +11,7 @@ import { events } from '#shared/livestore/schema'
 import { SyncService, type ServerEventInput } from '#sync/services/sync_service'
 import { SyncSocketServer } from '#sync/services/sync_socket_server'
 import { watchCsp } from '#tests/browser/support/csp_watch'
-import { composer, signIn } from '#tests/browser/support/chat_seed'
+import { composer, opfsEntries, signIn } from '#tests/browser/support/chat_seed'
 
 /*
 | Local-first chats in a real Chromium against the real sync server: two browser contexts
@@ -56,16 +56,7 @@ async function waitForPhase(page: Page, phase: Phase) {
   await page.locator(`[data-testid="sync-indicator"][data-phase="${phase}"]`).waitFor()
 }
 
-/* String expressions: the server-side TypeScript project has no DOM types. */
-function opfsEntries(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`(async () => {
-    const root = await navigator.storage.getDirectory()
-    const names = []
-    for await (const name of root.keys()) names.push(name)
-    return names
-  })()`)
-}
-
+/* A string expression: the server-side TypeScript project has no DOM types. */
 function livestoreStorageKeys(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(
     `[...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((key) => key.startsWith('livestore:'))`

@@ -13,6 +13,20 @@ import { SyncService, type ServerEventInput } from '#sync/services/sync_service'
 
 export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' })
 
+/*
+| The names at the root of the page's OPFS (LiveStore's store folders are
+| `livestore-<storeId>@<version>`). A string expression: the server-side
+| TypeScript project has no DOM types.
+*/
+export function opfsEntries(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(async () => {
+    const root = await navigator.storage.getDirectory()
+    const names = []
+    for await (const name of root.keys()) names.push(name)
+    return names
+  })()`)
+}
+
 /* Signs in through the development OpenID Connect provider, as a person would. */
 export async function signIn(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage()
