@@ -40,12 +40,12 @@ export function costMicros(model: CatalogModel, usage: Usage | null): number | n
 }
 
 /*
-| The gap before the next checkpoint: the interval plus up to a quarter of it
-| at random, so answers started together (a burst of replies) drift apart
+| Each answer's factor on the checkpoint interval: 1 plus up to a quarter at
+| random, so answers started together (a burst of replies) drift apart
 | instead of all checkpointing in the same tick, and never more often than
 | the interval.
 */
-const nextCheckpointGap = (intervalMs: number) => intervalMs * (1 + Math.random() / 4)
+const checkpointJitter = () => 1 + Math.random() / 4
 
 /*
 | Checkpoints a second for the whole process, beyond which each answer's
@@ -147,9 +147,17 @@ export default class GenerationRunner {
     let truncated = false
     /* Where the prompt was cut to the context window (null: the whole path was sent). */
     let contextStartId: string | null = null
-    const checkpointGap = () =>
-      nextCheckpointGap(checkpointInterval(this.settings.checkpointMs, this.registry.size))
-    let nextCheckpointAt = performance.now() + checkpointGap()
+    /*
+    | Due once the interval for the number of answers running now has passed
+    | (times this answer's own jitter): an answer started early in a burst
+    | stretches as the burst grows, instead of keeping the 2 s it saw alone
+    | and checkpointing with every other early one in the same second.
+    */
+    const jitter = checkpointJitter()
+    let lastCheckpointAt = performance.now()
+    const checkpointDue = (now: number) =>
+      now - lastCheckpointAt >=
+      checkpointInterval(this.settings.checkpointMs, this.registry.size) * jitter
 
     try {
       const path = await this.path.load(generation.chatId, generation.parentId)
@@ -180,8 +188,8 @@ export default class GenerationRunner {
             controller.abort('length')
             return false
           }
-          if (lastActivity >= nextCheckpointAt) {
-            nextCheckpointAt = lastActivity + checkpointGap()
+          if (checkpointDue(lastActivity)) {
+            lastCheckpointAt = lastActivity
             const seq = generation.seq
             emit({
               name: 'v1.AssistantTextCheckpoint',
