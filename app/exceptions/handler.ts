@@ -4,6 +4,7 @@ import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/h
 import { cspFactory, frameGuardFactory, hstsFactory, noSniffFactory } from '@adonisjs/shield/guards'
 import { errors as vineErrors } from '@vinejs/vine'
 import shieldConfig from '#config/shield'
+import { isApiRequest } from '#core/api_request'
 
 /*
 | A request that matched no route never ran the router middleware, shield
@@ -61,7 +62,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     | whatever the client accepts: the stock answer for a form is a redirect
     | that flashes the submitted fields (an API key among them) into the session.
     */
-    if (error instanceof vineErrors.E_VALIDATION_ERROR && ctx.request.url().startsWith('/api/')) {
+    if (error instanceof vineErrors.E_VALIDATION_ERROR && isApiRequest(ctx)) {
       return ctx.response.unprocessableEntity({ errors: error.messages })
     }
     return super.handle(error, ctx)

@@ -1,6 +1,7 @@
 import { Logger } from '@adonisjs/core/logger'
 import { HttpContext } from '@adonisjs/core/http'
 import { type NextFn } from '@adonisjs/core/types/http'
+import { isApiRequest } from '#core/api_request'
 
 /**
  * The container bindings middleware binds classes to their request
@@ -13,13 +14,11 @@ export default class ContainerBindingsMiddleware {
   handle(ctx: HttpContext, next: NextFn) {
     ctx.containerResolver.bindValue(HttpContext, ctx)
     ctx.containerResolver.bindValue(Logger, ctx.logger)
-    if (ctx.request.url().startsWith(API_PREFIX)) deferView(ctx)
+    if (isApiRequest(ctx)) deferView(ctx)
 
     return next()
   }
 }
-
-const API_PREFIX = '/api/'
 
 /*
 | A JSON API request's `ctx.view`, built only if something renders with it.

@@ -6,6 +6,7 @@ import { errors as shieldErrors } from '@adonisjs/shield'
 import type { ShieldConfig } from '@adonisjs/shield/types'
 // Its declarations add `request.csrfToken` and `response.nonce` to the context types.
 import type {} from '@adonisjs/shield/shield_middleware'
+import { isApiRequest } from '#core/api_request'
 
 type Guard = (ctx: HttpContext) => unknown
 
@@ -25,7 +26,6 @@ type Guard = (ctx: HttpContext) => unknown
 | call comes from holds one), and compares with timingSafeEqual: shield's
 | compare (tsscmp) imports two fresh HMAC keys per call, slow on Node 24.
 */
-const API_PREFIX = '/api/'
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 let built: Promise<{ page: Guard[]; api: Guard[] }> | undefined
@@ -115,7 +115,7 @@ export default class ShieldMiddleware {
       throw error
     })
     const guards = await built
-    const list = ctx.request.url().startsWith(API_PREFIX) ? guards.api : guards.page
+    const list = isApiRequest(ctx) ? guards.api : guards.page
     for (const guard of list) await guard(ctx)
     return next()
   }
