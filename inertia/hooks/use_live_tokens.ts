@@ -71,6 +71,9 @@ export interface ReplyWatch {
   failed(): void
 }
 
+/* No socket to name: nothing held, and the thread subscribes once the answer's row shows. */
+const NO_REPLY_WATCH: ReplyWatch = { socketId: null, accepted: () => {}, failed: () => {} }
+
 class LiveConnection {
   #socket: WebSocket | null = null
   #entries = new Map<string, Entry>()
@@ -115,7 +118,7 @@ class LiveConnection {
   watchReply(messageId: string): ReplyWatch {
     this.#ensureSocket()
     const socketId = this.#socketId
-    if (!socketId) return { socketId: null, accepted: () => {}, failed: () => {} }
+    if (!socketId) return NO_REPLY_WATCH
     const entry = this.#entry(messageId)
     entry.holders++
     this.#cancelIdleClose()
@@ -323,7 +326,7 @@ export function useLiveChannel() {
 
 /* Before asking for an answer: the socket to name in the request, and the answer held (see watchReply). */
 export function watchReply(messageId: string): ReplyWatch {
-  if (typeof window === 'undefined') return { socketId: null, accepted: () => {}, failed: () => {} }
+  if (typeof window === 'undefined') return NO_REPLY_WATCH
   return live().watchReply(messageId)
 }
 

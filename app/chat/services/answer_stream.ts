@@ -58,9 +58,6 @@ export async function streamAnswer(
   return streamThroughSdk(language, request, onText)
 }
 
-/* BENCH_SDK_STREAMS=1 (benchmarks only): every stream read through the SDK, for before/after figures. */
-const handoffs = process.env.BENCH_SDK_STREAMS !== '1'
-
 async function streamDirect(
   model: LanguageModelV3,
   prompt: LanguageModelV3Prompt,
@@ -74,7 +71,7 @@ async function streamDirect(
   let stream: ReadableStream<LanguageModelV3StreamPart>
   try {
     ;({ stream } = await connect(() => {
-      if (handoffs) handoff = expectSseBody(request.abortSignal)
+      handoff = expectSseBody(request.abortSignal)
       return model.doStream({
         prompt,
         temperature: request.temperature,
