@@ -1,6 +1,7 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http'
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https'
 import { JSONParseError, TypeValidationError } from 'ai'
+import { createParser } from 'eventsource-parser'
 
 /*
 |--------------------------------------------------------------------------
@@ -337,47 +338,17 @@ export const readOpenRouterSse: SseReader = (body, signal, onText) => {
       return true
     }
 
-    // Server-sent events (lines end in \n, \r\n or \r; a blank line ends an event).
-    let buffer = ''
-    let data: string | null = null
-    let skipLeadingNewline = false
+    // Server-sent events parsed as the SDK parses them (the same library), minus the web streams.
+    const parser = createParser({
+      onEvent: (event) => {
+        if (settled || onData(event.data)) return
+        finish()
+        body.destroy()
+      },
+    })
     body.setEncoding('utf8')
     body.on('data', (chunk: string) => {
-      if (settled) return
-      if (skipLeadingNewline && chunk.startsWith('\n')) chunk = chunk.slice(1)
-      skipLeadingNewline = chunk.endsWith('\r')
-      buffer += chunk
-      let start = 0
-      // Where the next \r is (-1: none left), looked up again only once passed.
-      let cr = buffer.indexOf('\r')
-      for (;;) {
-        let end = buffer.indexOf('\n', start)
-        if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start)
-        if (cr !== -1 && (end === -1 || cr < end)) end = cr
-        if (end === -1) break
-        const line = buffer.slice(start, end)
-        start = end + (buffer[end] === '\r' && buffer[end + 1] === '\n' ? 2 : 1)
-        if (line === '') {
-          if (data !== null) {
-            const event = data
-            data = null
-            if (!onData(event)) {
-              finish()
-              body.destroy()
-              return
-            }
-          }
-        } else if (line.charCodeAt(0) !== 58 /* ':' a comment */) {
-          const colon = line.indexOf(':')
-          const field = colon === -1 ? line : line.slice(0, colon)
-          if (field === 'data') {
-            let value = colon === -1 ? '' : line.slice(colon + 1)
-            if (value.charCodeAt(0) === 32) value = value.slice(1)
-            data = data === null ? value : `${data}\n${value}`
-          }
-        }
-      }
-      buffer = start === 0 ? buffer : buffer.slice(start)
+      if (!settled) parser.feed(chunk)
     })
     body.once('end', () => finish())
     body.once('close', () => {
