@@ -71,7 +71,7 @@ async function streamDirect(
   let stream: ReadableStream<LanguageModelV3StreamPart>
   try {
     ;({ stream } = await connect(() => {
-      handoff = expectSseBody(request.abortSignal)
+      handoff = expectSseBody(request.abortSignal, onText)
       return model.doStream({
         prompt,
         temperature: request.temperature,
@@ -83,11 +83,11 @@ async function streamDirect(
     ;(handoff as SseHandoff | null)?.discard()
     throw error
   }
-  const taken = (handoff as SseHandoff | null)?.take()
-  if (taken) {
+  const reading = (handoff as SseHandoff | null)?.take()
+  if (reading) {
     // The provider's own stream got an empty body: nothing to read there.
     void stream.cancel().catch(() => {})
-    return taken.read(taken.body, request.abortSignal, onText)
+    return reading
   }
   const reader = stream.getReader()
   let stopped = false
