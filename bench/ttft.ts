@@ -8,18 +8,21 @@
 | wait the direct call never has (BENCH_TTFT_EMULATOR=inline puts it back). For each sample, the
 | browser's path (inertia/hooks/use_live_tokens.ts, use_branch_actions.ts
 | replyTo): the tab's /live socket is open already (a chat view keeps it
-| open) and was named by its hello frame; POST .../reply names that socket
-| (`liveSocketId`), the server attaches it to the answer, and the sample
-| ends at the answer's first text frame on it. No subscribe frame is sent
-| unless the 202 says the socket was not attached (then the tab subscribes,
-| as it did before subscribe on reply; `explicit_subscribes` counts those).
-| Before subscribe on reply (until this change) the path was POST, the 202,
-| then a subscribe frame: one more round trip. BENCH_TTFT_SUBSCRIBE=1 runs
-| that older path for comparison. The emulator's own time to first token is
-| measured the same way, straight to it, at the same concurrency.
+| open) and was named by its hello frame; the reply is sent on that socket
+| (a `reply` frame, the same reply as POST .../reply), the server attaches
+| the socket to the answer, and the sample ends at the answer's first text
+| frame on it. The emulator's own time to first token is measured the same
+| way, straight to it, at the same concurrency.
 |   overhead_p50_ms / overhead_p99_ms            1 stream at a time
 |   overhead_p50_ms_c100 / overhead_p99_ms_c100  100 answers started at once (10 users, 10 tabs each)
 | overhead = percentile(app path) - percentile(emulator direct). One JSON line.
+|
+| The POST path, the one API clients and a tab without an open socket take,
+| is measured too, in the same run (`post_*`): POST .../reply naming the
+| socket (`liveSocketId`), the server attaching it; a subscribe frame only
+| when the 202 says it was not attached (`explicit_subscribes`).
+| BENCH_TTFT_SUBSCRIBE=1 makes the POST path the older one (the 202, then a
+| subscribe frame: one more round trip).
 */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -89,18 +92,21 @@ export default async function ttftBench() {
     const accepted: number[] = []
     let missed = 0
     let explicitSubscribes = 0
-    const one = async (seat: Seat) => {
+    const one = async (seat: Seat, via: 'socket' | 'post' = 'socket') => {
       const answerId = randomUUID()
       const watched = seat.live.watch(answerId)
       const started = performance.now()
-      const reply = await postReply(
-        app.appUrl,
-        seat.user,
-        seat.chatId,
-        seat.questionId,
-        answerId,
-        seat.live.socketId
-      )
+      const reply =
+        via === 'socket'
+          ? await seat.live.reply(seat.chatId, seat.questionId, answerId)
+          : await postReply(
+              app.appUrl,
+              seat.user,
+              seat.chatId,
+              seat.questionId,
+              answerId,
+              seat.live.socketId
+            )
       accepted.push(performance.now() - started)
       if (!reply.liveAttached) {
         explicitSubscribes++
@@ -115,6 +121,7 @@ export default async function ttftBench() {
 
     for (let index = 0; index < WARMUP; index++) {
       await one(seats[0])
+      await one(seats[0], 'post')
       await directTtft(app.emulator, PROMPT)
     }
 
@@ -132,16 +139,30 @@ export default async function ttftBench() {
 
     // The server's CPU per answer (request, stream, events), direct calls excluded: they never reach it.
     const cpuPerAnswer = (app.serverCpuMs() - cpuBefore) / SERIAL_SAMPLES
-    progress('serial done')
     const acceptedSerial = [...accepted]
+    accepted.length = 0
+    const serialPost: number[] = []
+    const serialPostDirect: number[] = []
+    for (let index = 0; index < SERIAL_SAMPLES; index++) {
+      serialPost.push(...timed([await one(seats[0], 'post')]))
+      serialPostDirect.push(await directTtft(app.emulator, PROMPT))
+    }
+    const acceptedPost = [...accepted]
+    progress('serial done')
     const concurrent: number[] = []
     const concurrentDirect: number[] = []
+    const concurrentPost: number[] = []
+    const concurrentPostDirect: number[] = []
     let cpuConcurrent = 0
     for (let pass = 0; pass < ROUNDS; pass++) {
       const cpuAtStart = app.serverCpuMs()
       concurrent.push(...timed(await Promise.all(seats.map((seat) => one(seat)))))
       cpuConcurrent += app.serverCpuMs() - cpuAtStart
       concurrentDirect.push(
+        ...(await Promise.all(seats.map(() => directTtft(app.emulator, PROMPT))))
+      )
+      concurrentPost.push(...timed(await Promise.all(seats.map((seat) => one(seat, 'post')))))
+      concurrentPostDirect.push(
         ...(await Promise.all(seats.map(() => directTtft(app.emulator, PROMPT))))
       )
     }
@@ -160,7 +181,13 @@ export default async function ttftBench() {
         direct_p50_ms: round(percentile(serialDirect, 50)),
         path_p50_ms_c100: round(percentile(concurrent, 50)),
         direct_p50_ms_c100: round(percentile(concurrentDirect, 50)),
-        reply_202_p50_ms: round(percentile(acceptedSerial, 50)),
+        // The 'replied' frame (socket) / the 202 (POST), from sending the reply.
+        replied_p50_ms: round(percentile(acceptedSerial, 50)),
+        post_overhead_p50_ms: overhead(serialPost, serialPostDirect, 50),
+        post_overhead_p99_ms: overhead(serialPost, serialPostDirect, 99),
+        post_overhead_p50_ms_c100: overhead(concurrentPost, concurrentPostDirect, 50),
+        post_overhead_p99_ms_c100: overhead(concurrentPost, concurrentPostDirect, 99),
+        post_202_p50_ms: round(percentile(acceptedPost, 50)),
         server_cpu_ms_per_answer: round(cpuPerAnswer),
         server_cpu_ms_per_answer_c100: round(cpuConcurrent / (ROUNDS * seats.length)),
         samples: serial.length,

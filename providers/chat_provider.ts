@@ -50,6 +50,13 @@ export default class ChatProvider {
     const server = await this.app.container.make('server')
     const live = await this.app.container.make(LiveSocketServer)
     this.#live = live
+    // Reply frames on /live start answers as POST .../reply does: the same service, made per
+    // reply as a request's controller gets it (so container swaps, e.g. in tests, apply).
+    const { default: ReplyService } = await import('#chat/services/reply_service')
+    live.handleRepliesWith(async (owner, request, attach) => {
+      const replies = await this.app.container.make(ReplyService)
+      return replies.replyOnSocket(owner, request, attach)
+    })
     const existing = server.getNodeServer()
     if (existing) live.attach(existing)
     // A signed-out session keeps no /live socket, as it keeps no sync socket (SyncProvider).

@@ -14,10 +14,13 @@ export class ChatRequestException extends Exception {
     super(message, options)
   }
 
+  /* The refusal as the UI reads it (the response body's error, a /live reply_error frame). */
+  refusal() {
+    return { code: this.code!, message: this.message, ...this.extra }
+  }
+
   async handle(error: this, ctx: HttpContext) {
-    ctx.response
-      .status(error.status)
-      .send({ errors: [{ code: error.code, message: error.message, ...error.extra }] })
+    ctx.response.status(error.status).send({ errors: [error.refusal()] })
   }
 }
 
@@ -59,3 +62,10 @@ export const unknownModel = (modelId: string) =>
 
 export const providerUnavailable = (message: string) =>
   new ChatRequestException(message, { status: 503, code: 'E_PROVIDER_UNAVAILABLE' })
+
+/* A /live socket whose user no longer exists (its session cannot act any more). */
+export const signedOut = () =>
+  new ChatRequestException('You are signed out. Sign in again.', {
+    status: 401,
+    code: 'E_UNAUTHORIZED_ACCESS',
+  })

@@ -199,6 +199,7 @@ export class LiveClient {
   /* The id of its hello frame (opened with `hello`), for a reply to name. */
   socketId: string | null = null
   #waiters = new Map<string, (at: number) => void>()
+  #replies = new Map<string, (answer: any) => void>()
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: RawData) => {
@@ -211,6 +212,11 @@ export class LiveClient {
 
   #onFrame(frame: any, at: number) {
     if (frame.type === 'hello') this.socketId = frame.socketId
+    if (frame.type === 'replied' || frame.type === 'reply_error') {
+      this.#replies.get(frame.assistantMessageId)?.(frame)
+      this.#replies.delete(frame.assistantMessageId)
+      return
+    }
     if (
       (frame.type === 'token' || frame.type === 'snapshot') &&
       !this.firstText.has(frame.messageId)
@@ -273,6 +279,22 @@ export class LiveClient {
     })
     const finished = new Promise<void>((resolve) => this.done.set(messageId, resolve))
     return { first, finished }
+  }
+
+  /*
+  | The reply sent on this socket, as the browser sends it when its socket is
+  | open: resolves with the 'replied' frame's data (a refusal throws).
+  */
+  reply(chatId: string, messageId: string, assistantMessageId: string) {
+    const answered = new Promise<{ liveAttached?: boolean }>((resolve, reject) =>
+      this.#replies.set(assistantMessageId, (frame) =>
+        frame.type === 'replied'
+          ? resolve(frame.data)
+          : reject(new Error(`reply frame refused: ${JSON.stringify(frame)}`))
+      )
+    )
+    this.socket.send(JSON.stringify({ type: 'reply', chatId, messageId, assistantMessageId }))
+    return answered
   }
 
   subscribe(messageId: string) {

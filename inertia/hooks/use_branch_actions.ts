@@ -45,9 +45,9 @@ function showRefusal(error: unknown, fallback: string) {
 /**
  * Asks for an answer to a user message; refusals (quota, keys, model) show as a toast. `model`
  * is the one this device shows for the chat: sent along, because a model just picked may not
- * have reached the server yet (it would answer with the previous one). The request names this
- * tab's /live socket, which the server attaches to the answer before its first token (see
- * watchReply in use_live_tokens.ts).
+ * have reached the server yet (it would answer with the previous one). The reply is sent on this
+ * tab's /live socket when it is open (else POSTed naming it), and the server attaches that socket
+ * to the answer before its first token (see watchReply in use_live_tokens.ts).
  */
 export function replyTo(
   chatId: string,
@@ -57,11 +57,17 @@ export function replyTo(
   const { regenerate, model } = options
   const assistantMessageId = newId()
   const watch = watchReply(assistantMessageId)
-  requestReply(chatId, userMessageId, assistantMessageId, {
-    ...(regenerate ? { regenerate } : {}),
-    ...(model ? { model } : {}),
-    ...(watch.socketId ? { liveSocketId: watch.socketId } : {}),
-  })
+  requestReply(
+    chatId,
+    userMessageId,
+    assistantMessageId,
+    {
+      ...(regenerate ? { regenerate } : {}),
+      ...(model ? { model } : {}),
+      ...(watch.socketId ? { liveSocketId: watch.socketId } : {}),
+    },
+    watch.send
+  )
     .then((accepted) => watch.accepted(accepted.liveAttached))
     .catch((error) => {
       watch.failed()

@@ -10,7 +10,10 @@
 |   { type: 'token', messageId, seq, text }      one delta, seq = previous + 1
 |   { type: 'done', messageId, status, error }   final; LiveStore brings the stored row too
 |   { type: 'error', code, message, messageId? } e.g. not_found (not running, or not yours)
+|   { type: 'replied', assistantMessageId, data }   the answer to a reply frame (the 202's body)
+|   { type: 'reply_error', assistantMessageId, status, code, message }   its refusal (the 4xx)
 | Frames (tab -> server): { type: 'subscribe', messageId, fromSeq } / { type: 'unsubscribe', messageId }
+|   { type: 'reply', chatId, messageId, assistantMessageId, model?, regenerate? }
 | The socket is opened with ?batch=1: a message may hold several frames as a
 | JSON array (the frames of one server tick, in order).
 |
@@ -23,6 +26,12 @@
 | (its frames are kept before its row reaches this device through sync);
 | when the server could not attach (no id yet, the socket reopened since),
 | the tab subscribes as before. Other tabs and reloads subscribe as before.
+|
+| Reply on the socket: with the socket open and named, the reply itself is
+| sent on it (`sendReply`), the same reply as POST .../reply without an HTTP
+| request's cost before the model call; its answer or refusal comes back on
+| the socket. A socket that closes before answering hands the reply to POST,
+| which is idempotent on the answer id.
 |
 | Mounting (chat UI): for an assistant row with status 'streaming',
 |   const text = useLiveText(row.id, row.text, row.status === 'streaming')
@@ -50,6 +59,10 @@ const SIGNED_OUT_CLOSE = 4401
 const NOT_FOUND_RETRIES = 5
 /* How long a reply's own hold lasts at most (the thread's own hold takes over once it shows the row). */
 const REPLY_HOLD_MS = 120_000
+/* How long a reply waits for an opening socket's hello before it is POSTed instead. */
+const NAME_WAIT_MS = 2_000
+/* A reply frame unanswered this long goes to POST instead (idempotent: never two answers). */
+const REPLY_FRAME_TIMEOUT_MS = 10_000
 
 interface Entry {
   state: LiveAnswer
@@ -61,10 +74,29 @@ interface Entry {
   releaseReplyHold: (() => void) | null
 }
 
+/* A reply frame's fields (see the validator in app/chat/validators/chat_validators.ts). */
+export interface ReplyFrame {
+  chatId: string
+  messageId: string
+  assistantMessageId: string
+  model?: string
+  regenerate?: boolean
+}
+
+/* The socket's answer to a reply frame: the 202's data, or the refusal's fields and status. */
+export type SocketReply =
+  | { ok: true; data: { status?: string; created?: boolean; liveAttached?: boolean } }
+  | { ok: false; status: number; code: string | null; message: string; retryAfterMs: number | null }
+
 /* A reply's hold on its answer; see LiveConnection.watchReply. */
 export interface ReplyWatch {
   /* The socket to name in the reply request (null: none open yet; the tab subscribes instead). */
   socketId: string | null
+  /*
+  | Sends the reply on that socket; resolves with its answer, or null when the
+  | socket closed (or stayed silent) first: then POST. Null with no socket.
+  */
+  send: ((frame: ReplyFrame) => Promise<SocketReply | null>) | null
   /* The 202: subscribes when the server did not attach the socket. */
   accepted(liveAttached: boolean): void
   /* The request failed: the hold ends. */
@@ -72,7 +104,12 @@ export interface ReplyWatch {
 }
 
 /* No socket to name: nothing held, and the thread subscribes once the answer's row shows. */
-const NO_REPLY_WATCH: ReplyWatch = { socketId: null, accepted: () => {}, failed: () => {} }
+const NO_REPLY_WATCH: ReplyWatch = {
+  socketId: null,
+  send: null,
+  accepted: () => {},
+  failed: () => {},
+}
 
 class LiveConnection {
   #socket: WebSocket | null = null
@@ -86,6 +123,10 @@ class LiveConnection {
   #socketId: string | null = null
   /* Chat views keeping the socket open for their replies (useLiveChannel). */
   #keepers = 0
+  /* Reply frames waiting for their answer, by answer id (settled with null if the socket closes). */
+  #pendingReplies = new Map<string, (outcome: SocketReply | null) => void>()
+  /* Replies waiting for the opening socket's hello (see watchReply). */
+  #nameWaiters = new Set<(socketId: string | null) => void>()
 
   snapshot(messageId: string): LiveAnswer {
     return this.#entries.get(messageId)?.state ?? EMPTY
@@ -118,7 +159,43 @@ class LiveConnection {
   watchReply(messageId: string): ReplyWatch {
     this.#ensureSocket()
     const socketId = this.#socketId
-    if (!socketId) return NO_REPLY_WATCH
+    if (socketId) return this.#namedWatch(messageId, socketId)
+    if (!this.#socket) return NO_REPLY_WATCH
+    /*
+    | The socket is still opening (a message sent right after the page
+    | loaded): the reply waits for its name a little, then goes on it; a
+    | socket that does not open in time leaves the reply to POST.
+    */
+    let watch = NO_REPLY_WATCH
+    return {
+      socketId: null,
+      send: async (frame) => {
+        const named = await this.#named(NAME_WAIT_MS)
+        if (!named) return null
+        watch = this.#namedWatch(messageId, named)
+        return watch.send!(frame)
+      },
+      accepted: (liveAttached) => watch.accepted(liveAttached),
+      failed: () => watch.failed(),
+    }
+  }
+
+  /* The socket's id once its hello frame came (null: it closed, or not within `ms`). */
+  #named(ms: number): Promise<string | null> {
+    if (this.#socketId) return Promise.resolve(this.#socketId)
+    if (!this.#socket) return Promise.resolve(null)
+    return new Promise((resolve) => {
+      const done = (id: string | null) => {
+        clearTimeout(timer)
+        this.#nameWaiters.delete(done)
+        resolve(id)
+      }
+      const timer = setTimeout(() => done(null), ms)
+      this.#nameWaiters.add(done)
+    })
+  }
+
+  #namedWatch(messageId: string, socketId: string): ReplyWatch {
     const entry = this.#entry(messageId)
     entry.holders++
     this.#cancelIdleClose()
@@ -134,11 +211,44 @@ class LiveConnection {
     entry.releaseReplyHold = release
     return {
       socketId,
+      send: (frame) => this.#sendReply(frame),
       accepted: (liveAttached) => {
         if (held && !liveAttached && entry.state.status === null) this.#subscribe(messageId, entry)
       },
       failed: release,
     }
+  }
+
+  #sendReply(frame: ReplyFrame): Promise<SocketReply | null> {
+    const socket = this.#socket
+    /*
+    | Offline, the request fails as a fetch does (the message waits on the
+    | device, no answer is started): a socket the browser has not closed yet
+    | would otherwise take the reply and keep retrying until sync is back.
+    */
+    if (!socket || socket.readyState !== WebSocket.OPEN || !navigator.onLine) {
+      return Promise.resolve(null)
+    }
+    const id = frame.assistantMessageId
+    this.#pendingReplies.get(id)?.(null)
+    return new Promise((resolve) => {
+      const settle = (outcome: SocketReply | null) => {
+        clearTimeout(timer)
+        if (this.#pendingReplies.get(id) === settle) this.#pendingReplies.delete(id)
+        resolve(outcome)
+      }
+      const timer = setTimeout(() => settle(null), REPLY_FRAME_TIMEOUT_MS)
+      this.#pendingReplies.set(id, settle)
+      socket.send(JSON.stringify({ type: 'reply', ...frame }))
+    })
+  }
+
+  /* The socket is gone: replies it never answered go to POST. */
+  #dropPendingReplies() {
+    const pending = [...this.#pendingReplies.values()]
+    this.#pendingReplies.clear()
+    for (const settle of pending) settle(null)
+    for (const waiter of [...this.#nameWaiters]) waiter(null)
   }
 
   /* A chat view is open: the socket stays open (and named) for the replies it asks for. */
@@ -221,6 +331,7 @@ class LiveConnection {
       if (this.#socket !== socket) return
       this.#socket = null
       this.#socketId = null
+      this.#dropPendingReplies()
       /*
       | Closed because the session signed out, or refused at upgrade (the
       | browser hides the status; a 401 looks like any failure): ask the server
@@ -254,6 +365,7 @@ class LiveConnection {
     const socket = this.#socket
     this.#socket = null
     this.#socketId = null
+    this.#dropPendingReplies()
     socket?.close()
   }
 
@@ -271,6 +383,22 @@ class LiveConnection {
   #onFrame(frame: any) {
     if (frame?.type === 'hello') {
       if (typeof frame.socketId === 'string') this.#socketId = frame.socketId
+      for (const waiter of [...this.#nameWaiters]) waiter(this.#socketId)
+      return
+    }
+    if (frame?.type === 'replied' || frame?.type === 'reply_error') {
+      const settle = this.#pendingReplies.get(frame.assistantMessageId)
+      if (!settle) return
+      if (frame.type === 'replied') settle({ ok: true, data: frame.data ?? {} })
+      else {
+        settle({
+          ok: false,
+          status: typeof frame.status === 'number' ? frame.status : 500,
+          code: typeof frame.code === 'string' ? frame.code : null,
+          message: typeof frame.message === 'string' ? frame.message : 'The server refused.',
+          retryAfterMs: typeof frame.retryAfterMs === 'number' ? frame.retryAfterMs : null,
+        })
+      }
       return
     }
     const messageId = typeof frame?.messageId === 'string' ? frame.messageId : null

@@ -41,6 +41,17 @@ const wordCount = (text: string) => text.split(' ').length
 
 const answer = (page: Page) => page.getByTestId('assistant-message').last()
 
+/* The reply requests POSTed from `page` from now on (replies sent on /live are not requests). */
+function postedReplies(page: Page) {
+  const posted: string[] = []
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && /\/reply$/.test(new URL(request.url()).pathname)) {
+      posted.push(request.url())
+    }
+  })
+  return posted
+}
+
 /* The text an answer shows (its markdown, trimmed), '' while nothing has arrived. */
 async function textOf(message: Locator) {
   const markdown = message.getByTestId('markdown')
@@ -75,6 +86,7 @@ test.group('Answers stream into the thread', (group) => {
     const csp = await watchCsp(browserContext)
     await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await signIn(browserContext, `stream-${randomUUID()}@example.com`)
+    const posted = postedReplies(page)
 
     const prompt = 'Tell me about streaming [[tokens:160]] [[tps:20]]'
     await startEmulatorChat(page, prompt)
@@ -99,8 +111,29 @@ test.group('Answers stream into the thread', (group) => {
     await answer(page).getByRole('button', { name: 'Regenerate answer' }).waitFor()
     await answer(page).getByRole('button', { name: 'Copy answer' }).click()
     assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), full)
+    /* The reply went on the tab's open /live socket, not as a request. */
+    assert.deepEqual(posted, [])
 
     csp.assertNone()
+  }).timeout(300_000)
+
+  test('with the live channel out of reach, the reply is POSTed and the answer still arrives', async ({
+    browserContext,
+    assert,
+    cleanup,
+  }) => {
+    const live = await upgradeSwitch(['/live'])
+    cleanup(() => live.unblock())
+    live.block()
+    const page = await signIn(browserContext, `no-live-${randomUUID()}@example.com`)
+    const posted = postedReplies(page)
+
+    const prompt = 'Answer me anyway [[tokens:12]] [[tps:40]]'
+    await startEmulatorChat(page, prompt)
+    /* No tokens on /live: the answer arrives through LiveStore sync (checkpoints, then the end). */
+    await answer(page).and(page.locator('[data-status="complete"]')).waitFor()
+    assert.equal(await shownText(page), expectedAnswer(prompt, 12))
+    assert.isAtLeast(posted.length, 1)
   }).timeout(300_000)
 
   test('a reload mid-answer shows the text so far at once, then streaming continues', async ({

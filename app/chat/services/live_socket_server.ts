@@ -5,11 +5,15 @@ import { randomUUID } from 'node:crypto'
 import { WebSocketServer, type WebSocket, type RawData } from 'ws'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
+import { Exception } from '@adonisjs/core/exceptions'
 import { errors as vineErrors } from '@vinejs/vine'
 import env from '#start/env'
 import { SyncSessionAuthenticator } from '#sync/services/sync_session_authenticator'
 import { type GenerationRegistry, type LiveSubscriber } from '#chat/services/generation_registry'
-import { liveFrameValidator } from '#chat/validators/chat_validators'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { liveFrameValidator, liveReplyFrameValidator } from '#chat/validators/chat_validators'
+import type { ReplyAccepted, ReplyRequest } from '#chat/services/reply_service'
+import { TurnGate } from '#core/turn_gate'
 
 export const LIVE_PATH = '/live'
 const MAX_FRAME_BYTES = 4 * 1024
@@ -37,6 +41,20 @@ const BATCH_WINDOW_MS = 10
 const ANSWERS_PER_WINDOW = 16
 
 const FINAL_STATUSES = new Set(['complete', 'stopped', 'error', 'interrupted'])
+
+/*
+| Starts an answer for a reply frame (ReplyService.replyOnSocket, handed over
+| at start: that service attaches sockets through this server). Refusals are
+| thrown as the reply endpoint throws them (status, code, message).
+*/
+export type LiveReplyHandler = (
+  owner: { userId: string; sessionId: string },
+  request: ReplyRequest,
+  attach: (assistantMessageId: string) => boolean
+) => Promise<ReplyAccepted>
+
+/* Reply frames handled per turn of the event loop, as for HTTP requests (RequestTurnMiddleware). */
+const replyFrames = new TurnGate(16, 10)
 
 /* What a reply request may do with a socket it names (see attachToAnswer). */
 interface LiveSocketHandle {
@@ -86,6 +104,7 @@ export class LiveSocketServer {
   #bySession = new Map<string, Set<WebSocket>>()
   /* Sockets opened with `hello=1`, by the id their hello frame gave them (removed on close). */
   #byId = new Map<string, LiveSocketHandle>()
+  #replies: LiveReplyHandler | null = null
 
   constructor(
     protected registry: GenerationRegistry,
@@ -104,6 +123,11 @@ export class LiveSocketServer {
         refuse(socket, 500)
       })
     })
+  }
+
+  /* Reply frames start answers through this (set once the reply service exists). */
+  handleRepliesWith(handler: LiveReplyHandler) {
+    this.#replies = handler
   }
 
   get connectionCount() {
@@ -249,7 +273,7 @@ export class LiveSocketServer {
       void this.#onFrame(
         data,
         isBinary,
-        userId,
+        { userId, sessionId },
         subscriptions,
         subscribeRunning,
         send,
@@ -272,7 +296,7 @@ export class LiveSocketServer {
   async #onFrame(
     data: RawData,
     isBinary: boolean,
-    userId: string,
+    owner: { userId: string; sessionId: string },
     subscriptions: Map<string, LiveSubscriber>,
     subscribeRunning: (messageId: string, fromSeq: number) => boolean,
     send: (frame: string) => void,
@@ -285,6 +309,10 @@ export class LiveSocketServer {
     } catch {
       return sendError('bad_frame', 'Frames are JSON text.')
     }
+    if ((parsed as { type?: unknown } | null)?.type === 'reply') {
+      return this.#onReply(parsed, owner, subscribeRunning, send)
+    }
+    const { userId } = owner
     let frame
     try {
       frame = await liveFrameValidator.validate(parsed)
@@ -331,6 +359,86 @@ export class LiveSocketServer {
       })
     )
   }
+
+  async #onReply(
+    parsed: unknown,
+    owner: { userId: string; sessionId: string },
+    subscribeRunning: (messageId: string, fromSeq: number) => boolean,
+    send: (frame: string) => void
+  ) {
+    const answerId = (parsed as { assistantMessageId?: unknown }).assistantMessageId
+    const refuseReply = (status: number, code: string, message: string, extra = {}) =>
+      send(
+        JSON.stringify({
+          type: 'reply_error',
+          assistantMessageId: typeof answerId === 'string' ? answerId.slice(0, 64) : null,
+          status,
+          code,
+          message,
+          ...extra,
+        })
+      )
+    let frame
+    try {
+      frame = await liveReplyFrameValidator.validate(parsed)
+    } catch (error) {
+      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
+        const first = (error.messages as { message: string; field: string }[])[0]
+        return refuseReply(422, 'E_VALIDATION_ERROR', first?.message ?? 'Invalid reply.', {
+          errors: error.messages,
+        })
+      }
+      throw error
+    }
+    if (!this.#replies) return refuseReply(503, 'E_UNAVAILABLE', 'Replies are not available yet.')
+    const turn = replyFrames.enter()
+    if (turn) await turn
+    const request = {
+      chatId: frame.chatId,
+      messageId: frame.messageId,
+      assistantMessageId: frame.assistantMessageId,
+      model: frame.model,
+      regenerate: frame.regenerate,
+    }
+    let accepted: ReplyAccepted
+    try {
+      accepted = await this.#replies(owner, request, (messageId) => subscribeRunning(messageId, 0))
+    } catch (error) {
+      const refusal = refusalOf(error)
+      if (!refusal) {
+        logger.error({ err: error }, 'reply frame failed')
+        return refuseReply(500, 'E_INTERNAL', 'The answer could not be started.')
+      }
+      const { code, message, ...extra } = refusal.fields
+      return refuseReply(refusal.status, code, message, extra)
+    }
+    // As the 202 does (replies_controller.ts): the model call reaches the wire first.
+    if (accepted.created) await nextTurn()
+    send(
+      JSON.stringify({
+        type: 'replied',
+        assistantMessageId: frame.assistantMessageId,
+        data: accepted,
+      })
+    )
+  }
+}
+
+/*
+| A refusal the reply path throws (an Adonis Exception with its HTTP status
+| and code, e.g. #chat/chat_errors), as the reply endpoint would send it;
+| null for anything else (a bug: logged, a generic 500 frame).
+*/
+function refusalOf(
+  error: unknown
+): { status: number; fields: { code: string; message: string } & Record<string, unknown> } | null {
+  if (!(error instanceof Exception) || error.status < 400 || !error.code) return null
+  const own = error as Exception & { refusal?: () => { code: string; message: string } }
+  // A 5xx only when it is one of the path's own refusals (provider unavailable), never a crash's text.
+  if (error.status >= 500 && typeof own.refusal !== 'function') return null
+  const fields =
+    typeof own.refusal === 'function' ? own.refusal() : { code: error.code, message: error.message }
+  return { status: error.status, fields }
 }
 
 /*

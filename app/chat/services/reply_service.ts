@@ -15,6 +15,7 @@ import {
   messageNotSynced,
   notAUserMessage,
   providerUnavailable,
+  signedOut,
   unknownModel,
 } from '#chat/chat_errors'
 
@@ -64,6 +65,7 @@ interface ChatRow {
 const OWN_CHAT = `SELECT id, model, system_prompt, temperature FROM chats
   WHERE id = ? AND user_id = ? AND deleted_at IS NULL`
 const ANSWER = `SELECT chat_id, parent_message_id, role, status, model FROM messages WHERE id = ?`
+const USER = `SELECT is_paying_user FROM users WHERE id = ?`
 const QUESTION = `SELECT id, role, parent_message_id FROM messages WHERE id = ? AND chat_id = ?`
 
 /*
@@ -82,10 +84,18 @@ export default class ReplyService {
     protected live: LiveSocketServer
   ) {}
 
-  async reply(user: ReplyUser, request: ReplyRequest): Promise<ReplyAccepted> {
+  /*
+  | `attach`: a /live socket that asked for the answer itself (a reply frame,
+  | see replyOnSocket), attached in place of the one `liveSocketId` names.
+  */
+  async reply(
+    user: ReplyUser,
+    request: ReplyRequest,
+    attach?: (assistantMessageId: string) => boolean
+  ): Promise<ReplyAccepted> {
     const chat = await this.#chat(user.id, request.chatId)
 
-    const repeated = await this.#existingAnswer(user, request)
+    const repeated = await this.#existingAnswer(user, request, attach)
     if (repeated) return repeated
 
     const question = await mainSqlite.get<{
@@ -139,12 +149,36 @@ export default class ReplyService {
       status: claimed.finished ? claimed.finished.status : 'streaming',
       created: claimed.created,
       // In the same synchronous step as the claim: before any provider byte can arrive.
-      liveAttached: claimed.finished ? false : this.#attachLive(user, request),
+      liveAttached: claimed.finished ? false : this.#attachLive(user, request, attach),
     }
   }
 
+  /*
+  | A reply frame on a /live socket (live_socket_server.ts): the socket was
+  | authenticated at its upgrade (session cookie, same-site Origin) and is
+  | closed when that session signs out, so it speaks for the user as a
+  | request with the cookie would. The user row is read now, as the session
+  | guard reads it for a request: a plan changed since the upgrade counts,
+  | a deleted user is refused. The socket itself is attached to the answer.
+  */
+  async replyOnSocket(
+    owner: { userId: string; sessionId: string },
+    request: ReplyRequest,
+    attach: (assistantMessageId: string) => boolean
+  ): Promise<ReplyAccepted> {
+    const row = await mainSqlite.get<{ is_paying_user: number | boolean }>(USER, [owner.userId])
+    if (!row) throw signedOut()
+    const user = { id: owner.userId, isPayingUser: Boolean(row.is_paying_user) }
+    return this.reply({ ...user, sessionId: owner.sessionId }, request, attach)
+  }
+
   /* The named /live socket, attached to the (running) answer when it is this user's and session's. */
-  #attachLive(user: ReplyUser, request: ReplyRequest): boolean {
+  #attachLive(
+    user: ReplyUser,
+    request: ReplyRequest,
+    attach?: (assistantMessageId: string) => boolean
+  ): boolean {
+    if (attach) return attach(request.assistantMessageId)
     if (!request.liveSocketId || !user.sessionId) return false
     return this.live.attachToAnswer(
       request.liveSocketId,
@@ -187,7 +221,11 @@ export default class ReplyService {
   | The same answer id again: running or already stored. The same request
   | gets the same 202; the id reused for anything else is a conflict.
   */
-  async #existingAnswer(user: ReplyUser, request: ReplyRequest): Promise<ReplyAccepted | null> {
+  async #existingAnswer(
+    user: ReplyUser,
+    request: ReplyRequest,
+    attach?: (assistantMessageId: string) => boolean
+  ): Promise<ReplyAccepted | null> {
     const userId = user.id
     const running = this.registry.get(request.assistantMessageId)
     if (running) {
@@ -205,7 +243,7 @@ export default class ReplyService {
         model: running.modelId,
         status: 'streaming',
         created: false,
-        liveAttached: this.#attachLive(user, request),
+        liveAttached: this.#attachLive(user, request, attach),
       }
     }
     const row = await mainSqlite.get<{

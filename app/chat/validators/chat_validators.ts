@@ -29,6 +29,21 @@ export const replyValidator = vine.compile(
   })
 )
 
+/*
+| A reply asked for on the tab's /live socket (live_socket_server.ts): the
+| reply request's fields, the socket itself being the one attached.
+*/
+export const liveReplyFrameValidator = vine.compile(
+  vine.object({
+    type: vine.literal('reply'),
+    chatId: vine.string().uuid(),
+    messageId: vine.string().uuid(),
+    assistantMessageId: vine.string().uuid(),
+    model: vine.string().trim().minLength(1).maxLength(LIMITS.modelIdLength).optional(),
+    regenerate: vine.boolean().optional(),
+  })
+)
+
 /* Frames a browser sends on /live. */
 export const liveFrameValidator = vine.compile(
   vine.object({

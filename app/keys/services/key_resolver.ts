@@ -39,18 +39,19 @@ export class ModelLockedException extends Exception {
     super(lock.message)
   }
 
+  /* The refusal as the UI reads it (the response body's error, a /live reply_error frame). */
+  refusal() {
+    return {
+      code: this.code!,
+      message: this.message,
+      model: this.modelId,
+      reason: this.lock.reason,
+      keyProvider: this.lock.keyProvider,
+    }
+  }
+
   async handle(error: this, ctx: HttpContext) {
-    ctx.response.status(error.status).send({
-      errors: [
-        {
-          code: error.code,
-          message: error.message,
-          model: error.modelId,
-          reason: error.lock.reason,
-          keyProvider: error.lock.keyProvider,
-        },
-      ],
-    })
+    ctx.response.status(error.status).send({ errors: [error.refusal()] })
   }
 }
 

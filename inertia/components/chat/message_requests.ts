@@ -6,6 +6,7 @@
 | while. The answer id is chosen here, so a retried request is idempotent.
 */
 import { csrfToken } from '~/lib/csrf'
+import type { ReplyFrame, SocketReply } from '~/hooks/use_live_tokens'
 
 const RETRYABLE = new Set(['E_MESSAGE_NOT_SYNCED', 'E_CHAT_NOT_FOUND'])
 const RETRY_FOR_MS = 20_000
@@ -61,37 +62,60 @@ export interface ReplyAccepted {
 /**
  * Asks the server to answer `messageId` as `assistantMessageId` (202 once started).
  * `liveSocketId`: this tab's /live socket, attached to the answer by the server at once.
+ * `viaSocket`: sends the reply on that socket instead (see use_live_tokens.ts); a socket that
+ * cannot answer hands it to POST, the same reply, idempotent on the answer id.
  */
 export async function requestReply(
   chatId: string,
   messageId: string,
   assistantMessageId: string,
-  options: { model?: string; regenerate?: boolean; liveSocketId?: string } = {}
+  options: { model?: string; regenerate?: boolean; liveSocketId?: string } = {},
+  viaSocket: ((frame: ReplyFrame) => Promise<SocketReply | null>) | null = null
 ): Promise<ReplyAccepted> {
   const deadline = Date.now() + RETRY_FOR_MS
+  // The frame needs no socket id: it comes on the socket itself.
+  const fields = { model: options.model, regenerate: options.regenerate }
   for (;;) {
-    const response = await fetch(
-      `/api/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}/reply`,
-      {
-        method: 'POST',
-        headers: headers(),
-        credentials: 'same-origin',
-        body: JSON.stringify({ assistantMessageId, ...options }),
-      }
-    )
-    if (response.ok) {
-      const body = (await response.json().catch(() => null)) as { data?: ReplyAccepted } | null
+    const onSocket = viaSocket
+      ? await viaSocket({ chatId, messageId, assistantMessageId, ...fields })
+      : null
+    const outcome = onSocket ?? (await postReply(chatId, messageId, assistantMessageId, options))
+    if (outcome.ok) {
       return {
         assistantMessageId,
-        status: body?.data?.status ?? 'streaming',
-        created: body?.data?.created ?? false,
-        liveAttached: body?.data?.liveAttached === true,
+        status: outcome.data.status ?? 'streaming',
+        created: outcome.data.created ?? false,
+        // On the socket: that socket itself is attached. POSTed: the one `liveSocketId` names.
+        liveAttached: outcome.data.liveAttached === true,
       }
     }
-    const { error, retryAfterMs } = await refusal(response)
+    const error = new ChatRequestError(outcome.message, outcome.status, outcome.code)
     if (!error.code || !RETRYABLE.has(error.code) || Date.now() > deadline) throw error
-    await sleep(Math.min(Math.max(retryAfterMs ?? RETRY_DELAY_MS, 100), 2000))
+    await sleep(Math.min(Math.max(outcome.retryAfterMs ?? RETRY_DELAY_MS, 100), 2000))
   }
+}
+
+async function postReply(
+  chatId: string,
+  messageId: string,
+  assistantMessageId: string,
+  options: { model?: string; regenerate?: boolean; liveSocketId?: string }
+): Promise<SocketReply> {
+  const response = await fetch(
+    `/api/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(messageId)}/reply`,
+    {
+      method: 'POST',
+      headers: headers(),
+      credentials: 'same-origin',
+      body: JSON.stringify({ assistantMessageId, ...options }),
+    }
+  )
+  if (response.ok) {
+    const body = (await response.json().catch(() => null)) as { data?: ReplyAccepted } | null
+    return { ok: true, data: body?.data ?? {} }
+  }
+  const { error, retryAfterMs } = await refusal(response)
+  return { ok: false, status: error.status, code: error.code, message: error.message, retryAfterMs }
 }
 
 /** Stops a running answer (idempotent). */
