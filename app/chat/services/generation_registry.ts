@@ -1,4 +1,5 @@
 import type { FinalMessageStatus } from '#shared/livestore/schema'
+import { AnswerText } from '#chat/services/answer_text'
 
 /*
 | Frames of the /live channel (server -> browser), JSON-encoded once per
@@ -27,21 +28,15 @@ export interface GenerationInfo {
 
 export interface Generation extends GenerationInfo {
   controller: AbortController
-  /* The whole text so far. */
-  text: string
+  /*
+  | The whole text so far, and the deltas after the checkpoint (delta
+  | checkpointSeq + 1 + i is text.delta(i)), off the JS heap: see answer_text.ts.
+  */
+  text: AnswerText
   /* Deltas so far. */
   seq: number
-  /* Seq of the last durable checkpoint; the deltas after it are kept (see `tailEnds`). */
+  /* Seq of the last durable checkpoint; the deltas after it are kept in `text`. */
   checkpointSeq: number
-  /*
-  | The deltas after the checkpoint, as offsets into `text`: delta
-  | checkpointSeq + 1 + i ends at tailEnds[i] and starts at the previous end
-  | (the first at tailStart). Numbers, not an object per delta: at a thousand
-  | answers the buffers live for seconds and every object in them would reach
-  | the old generation of the heap (more and longer full collections).
-  */
-  tailStart: number
-  tailEnds: number[]
   subscribers: Set<LiveSubscriber>
   /* Why the run was aborted from outside: the user's stop, or shutdown. */
   stopReason: 'stop' | 'shutdown' | null
@@ -99,11 +94,9 @@ export class GenerationRegistry {
     const generation: Generation = {
       ...info,
       controller: new AbortController(),
-      text: '',
+      text: new AnswerText(),
       seq: 0,
       checkpointSeq: 0,
-      tailStart: 0,
-      tailEnds: [],
       subscribers: new Set(),
       stopReason: null,
       finished: new Promise((resolve) => (settle = resolve)),
@@ -127,9 +120,8 @@ export class GenerationRegistry {
   | encoding, once per delta whatever the number of tabs.
   */
   pushToken(generation: Generation, text: string) {
-    generation.text += text
+    generation.text.append(text)
     generation.seq++
-    generation.tailEnds.push(generation.text.length)
     if (generation.subscribers.size === 0) return
     const prefix =
       (generation.tokenFramePrefix ??= `{"type":"token","messageId":${JSON.stringify(generation.messageId)},"seq":`)
@@ -138,10 +130,9 @@ export class GenerationRegistry {
 
   /* The text up to now is durable: a tab that reloads gets it from LiveStore. */
   markCheckpoint(generation: Generation, seq: number) {
-    const dropped = Math.min(seq - generation.checkpointSeq, generation.tailEnds.length)
+    const dropped = Math.min(seq - generation.checkpointSeq, generation.text.deltaCount)
     if (dropped <= 0) return
-    generation.tailStart = generation.tailEnds[dropped - 1]
-    generation.tailEnds = generation.tailEnds.slice(dropped)
+    generation.text.dropDeltas(dropped)
     generation.checkpointSeq = seq
   }
 
@@ -165,30 +156,28 @@ export class GenerationRegistry {
   ): boolean {
     const generation = this.#running.get(messageId)
     if (!generation || generation.userId !== userId) return false
-    const { checkpointSeq, tailEnds } = generation
-    const oldestBuffered = tailEnds.length ? checkpointSeq + 1 : generation.seq + 1
+    const { checkpointSeq, text } = generation
+    const oldestBuffered = text.deltaCount ? checkpointSeq + 1 : generation.seq + 1
     if (fromSeq > generation.seq || fromSeq + 1 < oldestBuffered) {
       // Ahead of us (another process's numbering) or behind the buffer: the whole text.
-      if (generation.seq > 0 || generation.text) {
+      if (generation.seq > 0 || text.length > 0) {
         subscriber(
           JSON.stringify({
             type: 'snapshot',
             messageId,
             seq: generation.seq,
-            text: generation.text,
+            text: text.toString(),
           } satisfies LiveFrame)
         )
       }
     } else {
       for (let seq = Math.max(fromSeq, checkpointSeq) + 1; seq <= generation.seq; seq++) {
-        const index = seq - checkpointSeq - 1
-        const start = index === 0 ? generation.tailStart : tailEnds[index - 1]
         subscriber(
           JSON.stringify({
             type: 'token',
             messageId,
             seq,
-            text: generation.text.slice(start, tailEnds[index]),
+            text: text.delta(seq - checkpointSeq - 1),
           } satisfies LiveFrame)
         )
       }

@@ -193,7 +193,7 @@ export default class GenerationRunner {
             const seq = generation.seq
             emit({
               name: 'v1.AssistantTextCheckpoint',
-              args: { id: generation.messageId, text: generation.text },
+              args: { id: generation.messageId, text: generation.text.toString() },
             }).then(
               () => this.registry.markCheckpoint(generation, seq),
               () => {}
@@ -250,7 +250,7 @@ export default class GenerationRunner {
       name: 'v1.AssistantMessageFinished',
       args: {
         id: generation.messageId,
-        text: generation.text,
+        text: generation.text.toString(),
         status,
         finishReason: finishReason?.slice(0, LIMITS.finishReasonLength) ?? null,
         error,
