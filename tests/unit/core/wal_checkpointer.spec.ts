@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from '@japa/runner'
+import { DatabaseSync } from 'node:sqlite'
+import {
+  AUTO_CHECKPOINT_PAGES,
+  WalCheckpointer,
+  type CheckpointReport,
+} from '#core/wal_checkpointer'
+
+/*
+| The checkpoint worker on a real SQLite file: while it runs the writing
+| connection never checkpoints itself (autocheckpoint 0), yet the log is
+| copied into the database file; once it stops, autocheckpoint is back.
+*/
+test.group('WAL checkpointer', (group) => {
+  let dir: string
+  group.each.setup(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'))
+    return () => rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('copies the log into the database file from its own thread', async ({ assert }) => {
+    const file = join(dir, 'main.sqlite')
+    // The app's connection is better-sqlite3 (the worker's too); any SQLite connection will do here.
+    const main = new DatabaseSync(file)
+    main.exec('PRAGMA journal_mode = WAL')
+    const autoCheckpoint = () =>
+      (main.prepare('PRAGMA wal_autocheckpoint').get() as { wal_autocheckpoint: number })
+        .wal_autocheckpoint
+    main.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)')
+    const reports: CheckpointReport[] = []
+    const checkpointer = await WalCheckpointer.start({
+      file,
+      intervalMs: 20,
+      setAutoCheckpoint: (pages) => main.exec(`PRAGMA wal_autocheckpoint = ${pages}`),
+      onCheckpoint: (report) => reports.push(report),
+    })
+    assert.equal(autoCheckpoint(), 0)
+
+    const sizeBefore = statSync(file).size
+    const insert = main.prepare('INSERT INTO notes (body) VALUES (?)')
+    // ~2 MB in many commits: well past the 1,000 pages where the connection would checkpoint itself.
+    for (let index = 0; index < 500; index++) insert.run('x'.repeat(4000))
+
+    const deadline = Date.now() + 10_000
+    while (!reports.some((report) => report.log > 500 && report.checkpointed === report.log)) {
+      if (Date.now() > deadline)
+        assert.fail(`no full checkpoint: ${JSON.stringify(reports.slice(-3))}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    // The rows are in the database file itself now, not only in the log.
+    assert.isAbove(statSync(file).size, sizeBefore + 1_500_000)
+
+    await checkpointer.stop()
+    assert.equal(autoCheckpoint(), AUTO_CHECKPOINT_PAGES)
+    assert.deepEqual(main.prepare('SELECT count(*) AS total FROM notes').get(), { total: 500 })
+    main.close()
+  })
+})
