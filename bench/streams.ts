@@ -4,7 +4,9 @@
 | 1,000 answers (10 users x 100 chats, 2 sockets of 50 per user) started together (a burst of
 | 1,000 reply requests), each BENCH_TOKENS (3,000) tokens at 50 tokens/s from the emulator (in
 | this process), every answer watched on its user's /live socket (batched and named by its hello
-| frame, as the browser opens it; each reply names the socket, so no subscribe round trip). The
+| frame, as the browser opens it). Each reply is sent as the browser sends it, on that socket
+| (a `reply` frame, attached to the answer at once); BENCH_STREAMS_POST=1 POSTs the replies
+| instead, naming the socket (the path of a tab without an open socket, and of API clients). The
 | issue's target is a capacity: 1,000 answers streaming at once at 50 tokens/s each
 | (50,000 tokens/s) with the server's event-loop lag p99 < 50 ms and no token lost. A run has
 | three phases, and the figures say which one they describe:
@@ -75,6 +77,16 @@ const TOKENS = Number(process.env.BENCH_TOKENS ?? 3_000)
 const TOKENS_PER_S = 50
 const PROMPT = `Stream [[tokens:${TOKENS}]] [[tps:${TOKENS_PER_S}]]`
 const WARM_UP = 'Warm up [[tokens:20]] [[tps:200]]'
+const VIA_POST = process.env.BENCH_STREAMS_POST === '1'
+
+type Seat = { user: BenchUser; live: LiveClient; chatId: string; questionId: string }
+
+/* One reply, on the seat's socket (as the browser) or POSTed naming it (BENCH_STREAMS_POST=1). */
+function askReply(appUrl: string, seat: Seat, questionId: string, answerId: string) {
+  return VIA_POST
+    ? postReply(appUrl, seat.user, seat.chatId, questionId, answerId, seat.live.socketId)
+    : seat.live.reply(seat.chatId, questionId, answerId)
+}
 
 export default async function streamsBench() {
   process.env.BENCH_REPORT_LAG = '1'
@@ -82,7 +94,7 @@ export default async function streamsBench() {
   const lives: LiveClient[] = []
   const floor = startLagFloor()
   try {
-    const seats: { user: BenchUser; live: LiveClient; chatId: string; questionId: string }[] = []
+    const seats: Seat[] = []
     for (let index = 0; index < USERS; index++) {
       const user = await app.signInUser(index)
       let live = await LiveClient.open(app.appUrl, user, { hello: true })
@@ -109,14 +121,7 @@ export default async function streamsBench() {
         for (let turn = 0; turn < 3; turn++) {
           const answerId = randomUUID()
           const watched = seat.live.watch(answerId)
-          const reply = await postReply(
-            app.appUrl,
-            seat.user,
-            seat.chatId,
-            questionId,
-            answerId,
-            seat.live.socketId
-          )
+          const reply = await askReply(app.appUrl, seat, questionId, answerId)
           if (!reply.liveAttached) seat.live.subscribe(answerId)
           await watched.finished
         }
@@ -136,15 +141,7 @@ export default async function streamsBench() {
       seats.map(async (seat) => {
         const answerId = randomUUID()
         const watched = seat.live.watch(answerId)
-        // As the browser does: the reply names the tab's socket (subscribe on reply).
-        const reply = await postReply(
-          app.appUrl,
-          seat.user,
-          seat.chatId,
-          seat.questionId,
-          answerId,
-          seat.live.socketId
-        )
+        const reply = await askReply(app.appUrl, seat, seat.questionId, answerId)
         lastAccepted = performance.now()
         if (!reply.liveAttached) seat.live.subscribe(answerId)
         await watched.finished
