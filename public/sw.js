@@ -17,7 +17,7 @@
 | (inertia/livestore/local_data.ts, which names the same cache).
 */
 const PAGES = 'chat-pages-v1'
-const CODE = 'chat-code-v1'
+const CODE = 'chat-code-v2'
 const KEEP = new Set([PAGES, CODE])
 /*
 | The code cache is trimmed to this many entries, the least recently stored
@@ -58,6 +58,20 @@ self.addEventListener('fetch', (event) => {
 function isCode(request, url) {
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/oidc')) return false
   return CODE_DESTINATIONS.has(request.destination) || url.pathname.endsWith('.wasm')
+}
+
+/*
+| Where a code copy is kept. In development one URL can be two things: a CSS
+| file imported by a module is JavaScript (Vite's style injector) when a
+| script asks for it and CSS when a stylesheet link does. Kept under one key,
+| whichever came last answered both, and offline a module got CSS and the
+| page did not start. Stylesheets are kept under a key of their own.
+*/
+function codeKey(request) {
+  if (request.destination !== 'style') return request
+  const url = new URL(request.url)
+  url.searchParams.set('sw-copy', 'style')
+  return url.href
 }
 
 const isInertia = (request) => request.headers.get('x-inertia') === 'true'
@@ -124,26 +138,28 @@ async function retarget(copy, url, chatId, inertia) {
 }
 
 async function networkFirst(event, cacheName) {
+  const key = cacheName === CODE ? codeKey(event.request) : event.request
   try {
     const response = await fetch(event.request)
     if (response.status === 200 && response.type === 'basic') {
       const copy = response.clone()
-      event.waitUntil(store(cacheName, event.request, copy))
+      event.waitUntil(store(cacheName, key, copy))
     }
     return response
   } catch (error) {
-    const copy = await caches.match(event.request, { cacheName })
+    const copy = await caches.match(key, { cacheName })
     if (copy) return copy
     throw error
   }
 }
 
 async function cacheFirst(event) {
-  const copy = await caches.match(event.request, { cacheName: CODE })
+  const key = codeKey(event.request)
+  const copy = await caches.match(key, { cacheName: CODE })
   if (copy) return copy
   const response = await fetch(event.request)
   if (response.status === 200 && response.type === 'basic') {
-    event.waitUntil(store(CODE, event.request, response.clone()))
+    event.waitUntil(store(CODE, key, response.clone()))
   }
   return response
 }
