@@ -393,16 +393,9 @@ export class LiveSocketServer {
     if (!this.#replies) return refuseReply(503, 'E_UNAVAILABLE', 'Replies are not available yet.')
     const turn = replyFrames.enter()
     if (turn) await turn
-    const request = {
-      chatId: frame.chatId,
-      messageId: frame.messageId,
-      assistantMessageId: frame.assistantMessageId,
-      model: frame.model,
-      regenerate: frame.regenerate,
-    }
     let accepted: ReplyAccepted
     try {
-      accepted = await this.#replies(owner, request, (messageId) => subscribeRunning(messageId, 0))
+      accepted = await this.#replies(owner, frame, (messageId) => subscribeRunning(messageId, 0))
     } catch (error) {
       const refusal = refusalOf(error)
       if (!refusal) {

@@ -9,17 +9,22 @@ export const messageParamsValidator = vine.compile(
   })
 )
 
+/* What a reply asks for, over POST or on the /live socket. */
+const replyFields = () => ({
+  chatId: vine.string().uuid(),
+  messageId: vine.string().uuid(),
+  /* The answer's id, chosen by the client: the idempotency key of the reply. */
+  assistantMessageId: vine.string().uuid(),
+  /* Overrides the chat's model for this answer (the catalog id). */
+  model: vine.string().trim().minLength(1).maxLength(LIMITS.modelIdLength).optional(),
+  /* A new sibling answer under a user message that already has one (informational). */
+  regenerate: vine.boolean().optional(),
+})
+
 /* POST /api/chats/:chatId/messages/:messageId/reply */
 export const replyValidator = vine.compile(
   vine.object({
-    chatId: vine.string().uuid(),
-    messageId: vine.string().uuid(),
-    /* The answer's id, chosen by the client: the idempotency key of the reply. */
-    assistantMessageId: vine.string().uuid(),
-    /* Overrides the chat's model for this answer (the catalog id). */
-    model: vine.string().trim().minLength(1).maxLength(LIMITS.modelIdLength).optional(),
-    /* A new sibling answer under a user message that already has one (informational). */
-    regenerate: vine.boolean().optional(),
+    ...replyFields(),
     /*
     | The id the tab's /live socket got in its hello frame: that socket is
     | attached to the answer at once (same user and session only), so the
@@ -31,17 +36,10 @@ export const replyValidator = vine.compile(
 
 /*
 | A reply asked for on the tab's /live socket (live_socket_server.ts): the
-| reply request's fields, the socket itself being the one attached.
+| same fields, the socket itself being the one attached.
 */
 export const liveReplyFrameValidator = vine.compile(
-  vine.object({
-    type: vine.literal('reply'),
-    chatId: vine.string().uuid(),
-    messageId: vine.string().uuid(),
-    assistantMessageId: vine.string().uuid(),
-    model: vine.string().trim().minLength(1).maxLength(LIMITS.modelIdLength).optional(),
-    regenerate: vine.boolean().optional(),
-  })
+  vine.object({ type: vine.literal('reply'), ...replyFields() })
 )
 
 /* Frames a browser sends on /live. */
