@@ -102,12 +102,64 @@ export function titleTokens(lastUserText: string): string[] | null {
   return words.slice(0, TITLE_WORDS).map((word, index) => (index === 0 ? word : ` ${word}`))
 }
 
+/*
+| What a request asked the model to be: its system text (system or developer
+| messages, Responses `instructions`) and temperature, null when absent.
+*/
+export interface RequestSettings {
+  systemText: string | null
+  temperature: number | null
+}
+
+/* Words of a text, one token each (the echo keeps them, not their spacing). */
+function wordsOf(text: string, ifNone: string): string[] {
+  const found = text.trim().split(/\s+/).filter(Boolean)
+  return found.length > 0 ? found : [ifNone]
+}
+
+const ECHO_TARGETS = new Map<string, ReadonlyArray<keyof RequestSettings>>([
+  ['system', ['systemText']],
+  ['temperature', ['temperature']],
+  ['settings', ['systemText', 'temperature']],
+])
+
+/*
+| `[[echo:system]]`, `[[echo:temperature]]` or `[[echo:settings]]` (both):
+| the answer says what the request carried, so a test driving the app from
+| the outside (a browser) can see what the app sent the model. One paragraph
+| per setting; "(none)" / "(default)" when the request had none.
+*/
+export function settingsEchoTokens(
+  target: string | undefined,
+  settings: RequestSettings
+): string[] | null {
+  const fields = target ? ECHO_TARGETS.get(target.toLowerCase()) : undefined
+  if (!fields) return null
+  const tokens: string[] = []
+  for (const field of fields) {
+    const line =
+      field === 'systemText'
+        ? ['System:', ...wordsOf(settings.systemText ?? '', '(none)')]
+        : [
+            'Temperature:',
+            settings.temperature === null ? '(default)' : String(settings.temperature),
+          ]
+    line.forEach((word, index) => {
+      const separator = index > 0 ? ' ' : tokens.length > 0 ? '\n\n' : ''
+      tokens.push(`${separator}${word}`)
+    })
+  }
+  return tokens
+}
+
 export function buildScript(input: {
   model: string
   lastUserText: string
   promptText: string
   headers: Record<string, string | string[] | undefined>
   defaults: ScriptDefaults
+  /* Absent: as a request without system text or temperature. */
+  settings?: RequestSettings
 }): EmulatorScript {
   const directives = parseDirectives(input.lastUserText)
   const header = (name: string) => {
@@ -133,7 +185,13 @@ export function buildScript(input: {
   )
 
   return {
-    tokens: titleTokens(input.lastUserText) ?? replyTokens(input.lastUserText, count),
+    tokens:
+      titleTokens(input.lastUserText) ??
+      settingsEchoTokens(
+        directives.get('echo'),
+        input.settings ?? { systemText: null, temperature: null }
+      ) ??
+      replyTokens(input.lastUserText, count),
     failure,
     tokensPerSecond: numberOr(
       header('x-emulator-tps') ?? directives.get('tps'),

@@ -7,6 +7,7 @@ import {
   embed,
   type EmulatorFailure,
   type EmulatorScript,
+  type RequestSettings,
   type ScriptDefaults,
 } from '#llm/emulator/emulator_script'
 
@@ -409,7 +410,9 @@ export class LlmEmulator {
     }
     const model = body.model
     const messages = body.messages as unknown[]
-    const script = this.#script(model, req, lastUserText(messages), allText(messages))
+    const script = this.#script(model, req, lastUserText(messages), allText(messages), {
+      settings: requestSettings(systemText(messages), body.temperature),
+    })
     if (this.#failEarly(req, res, script, openRouterShape)) return
 
     const id = `chatcmpl-${randomUUID()}`
@@ -489,7 +492,13 @@ export class LlmEmulator {
       model,
       req,
       lastUserText(items),
-      `${instructions} ${allText(items)}`
+      `${instructions} ${allText(items)}`,
+      {
+        settings: requestSettings(
+          [instructions, systemText(items)].filter(Boolean).join('\n\n'),
+          body.temperature
+        ),
+      }
     )
     if (this.#failEarly(req, res, script, false)) return
 
@@ -717,7 +726,7 @@ export class LlmEmulator {
     req: IncomingMessage,
     lastUser: string,
     prompt: string,
-    { generation = true } = {}
+    { generation = true, settings }: { generation?: boolean; settings?: RequestSettings } = {}
   ): EmulatorScript {
     const defaults: ScriptDefaults = {
       tokensPerSecond: this.#options.tokensPerSecond,
@@ -730,6 +739,7 @@ export class LlmEmulator {
       promptText: prompt,
       headers: req.headers,
       defaults,
+      settings,
     })
     if (!generation || script.failure) return script
     const index = this.#oneShotFailures.findIndex(
@@ -953,4 +963,21 @@ function allText(messages: unknown[]): string {
   return messages
     .map((message) => (isRecord(message) ? contentText(message.content) : ''))
     .join(' ')
+}
+
+/* The system text of a conversation: its system and developer messages (the SDKs send either). */
+function systemText(messages: unknown[]): string {
+  return messages
+    .filter(
+      (message) => isRecord(message) && (message.role === 'system' || message.role === 'developer')
+    )
+    .map((message) => contentText((message as Record<string, unknown>).content))
+    .join('\n\n')
+}
+
+function requestSettings(system: string, temperature: unknown): RequestSettings {
+  return {
+    systemText: system || null,
+    temperature: typeof temperature === 'number' ? temperature : null,
+  }
 }

@@ -133,6 +133,34 @@ test.group('LLM emulator', (group) => {
     assert.equal(generated.text, 'Echo: Plain')
   })
 
+  test('[[echo:settings]]: the system text and temperature each API carried', async ({
+    assert,
+  }) => {
+    const openai = createOpenAI({ baseURL: emulator.openaiBaseUrl, apiKey: 'sk-test' })
+    const local = createOpenAICompatible({
+      name: 'local',
+      baseURL: emulator.openaiBaseUrl,
+      apiKey: 'anything',
+    })
+    for (const model of [openai.chat('gpt-4.1'), local.chatModel('llama3.2')]) {
+      const streamed = await collect(
+        streamText({
+          model,
+          system: 'Answer like a pirate.',
+          temperature: 0.4,
+          prompt: 'Who are you? [[echo:settings]]',
+        })
+      )
+      assert.equal(streamed.text, 'System: Answer like a pirate.\n\nTemperature: 0.4')
+    }
+    const responses = await generateText({
+      model: openai.responses('gpt-4.1'),
+      system: 'Be brief.',
+      prompt: '[[echo:settings]]',
+    })
+    assert.equal(responses.text, 'System: Be brief.\n\nTemperature: (default)')
+  })
+
   test('OpenRouter provider: chat stream with usage and cost', async ({ assert }) => {
     const openrouter = createOpenRouter({
       baseURL: emulator.openRouterBaseUrl,

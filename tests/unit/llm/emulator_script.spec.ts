@@ -1,11 +1,17 @@
 import { test } from '@japa/runner'
-import { buildScript, embed, failureFromModel, replyTokens } from '#llm/emulator/emulator_script'
+import {
+  buildScript,
+  embed,
+  failureFromModel,
+  replyTokens,
+  type RequestSettings,
+} from '#llm/emulator/emulator_script'
 
 const defaults = { tokensPerSecond: 0, timeToFirstTokenMs: 0, replyTokens: 24 }
 
 function script(
   lastUserText: string,
-  extra: { model?: string; headers?: Record<string, string> } = {}
+  extra: { model?: string; headers?: Record<string, string>; settings?: RequestSettings } = {}
 ) {
   return buildScript({
     model: extra.model ?? 'gpt-4.1',
@@ -13,6 +19,7 @@ function script(
     promptText: lastUserText,
     headers: extra.headers ?? {},
     defaults,
+    settings: extra.settings,
   })
 }
 
@@ -82,5 +89,30 @@ test.group('emulator script', () => {
       'below. Answer with the title only.\n\nPlan a trip to Lisbon in spring [[tokens:6]]'
     assert.equal(script(request).tokens.join(''), 'Plan a trip to Lisbon')
     assert.isTrue(script('Write a title please').tokens[0] === 'Echo:')
+  })
+
+  test('[[echo:system]], [[echo:temperature]], [[echo:settings]]: what the request carried', ({
+    assert,
+  }) => {
+    const settings = { systemText: '  You are\na pirate.  ', temperature: 0.7 }
+    const text = (prompt: string, given?: RequestSettings) =>
+      script(prompt, { settings: given }).tokens.join('')
+    assert.equal(text('Who are you? [[echo:system]]', settings), 'System: You are a pirate.')
+    assert.equal(text('[[echo:temperature]]', settings), 'Temperature: 0.7')
+    assert.equal(
+      text('[[echo:settings]] [[tokens:3]]', settings),
+      'System: You are a pirate.\n\nTemperature: 0.7'
+    )
+    /* Nothing carried: said so, not left out. */
+    const none = { systemText: null, temperature: null }
+    assert.equal(text('[[echo:settings]]', none), 'System: (none)\n\nTemperature: (default)')
+    assert.equal(text('[[echo:settings]]'), 'System: (none)\n\nTemperature: (default)')
+    assert.equal(
+      text('[[echo:temperature]]', { systemText: null, temperature: 0 }),
+      'Temperature: 0'
+    )
+    /* An unknown target (an Object.prototype name included) is a plain echo. */
+    assert.equal(text('hi [[echo:constructor]] [[tokens:2]]', settings), 'Echo: hi')
+    assert.equal(text('hi [[echo:nope]] [[tokens:2]]', settings), 'Echo: hi')
   })
 })
