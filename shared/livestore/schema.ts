@@ -26,6 +26,9 @@ export const LIMITS = {
   /** An assistant answer (characters); the generation truncates beyond this. */
   assistantMessageText: 256 * 1024,
   systemPromptLength: 32 * 1024,
+  /** A chat's sampling temperature (inclusive); null in the event = the model's default. */
+  temperatureMin: 0,
+  temperatureMax: 2,
   errorLength: 2000,
   finishReasonLength: 100,
 } as const
@@ -34,7 +37,7 @@ const Id = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(LIMITS.idLen
 const Millis = Schema.Int.pipe(Schema.nonNegative())
 const Title = Schema.String.pipe(Schema.maxLength(LIMITS.titleLength))
 const ModelId = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(LIMITS.modelIdLength))
-const Temperature = Schema.Number.pipe(Schema.between(0, 2))
+const Temperature = Schema.Number.pipe(Schema.between(LIMITS.temperatureMin, LIMITS.temperatureMax))
 const SystemPrompt = Schema.String.pipe(Schema.maxLength(LIMITS.systemPromptLength))
 const UserText = Schema.String.pipe(Schema.maxLength(LIMITS.userMessageText))
 const AssistantText = Schema.String.pipe(Schema.maxLength(LIMITS.assistantMessageText))

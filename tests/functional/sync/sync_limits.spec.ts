@@ -200,6 +200,57 @@ test.group('Sync limits and bad input', (group) => {
     assert.equal(accepted.exit._tag, 'Success')
   })
 
+  test('chat settings: prompt length, temperature range and explicit nulls are enforced', async ({
+    assert,
+  }) => {
+    const client = await connect()
+    const base = await head(user)
+    const chatId = crypto.randomUUID()
+    const settings = (args: Record<string, unknown>): Event => ({
+      name: 'v1.ChatSettingsSet',
+      args: { id: chatId, ...args },
+      seqNum: base + 1,
+      parentSeqNum: base,
+    })
+    const refused = [
+      { systemPrompt: 'x'.repeat(LIMITS.systemPromptLength + 1), temperature: null },
+      { systemPrompt: null, temperature: LIMITS.temperatureMax + 0.01 },
+      { systemPrompt: null, temperature: LIMITS.temperatureMin - 0.1 },
+      { systemPrompt: null, temperature: '0.5' },
+      { systemPrompt: 42, temperature: null },
+      // "Default" is an explicit null; a missing field is not the same thing.
+      { systemPrompt: null },
+      { temperature: null },
+    ]
+    for (const args of refused) {
+      const exit = await pushAndWait(client, user, [settings(args)])
+      assert.equal(exit.exit._tag, 'Failure', JSON.stringify(args).slice(0, 120))
+      assert.include(exit.exit.cause.error.cause, 'v1.ChatSettingsSet')
+    }
+    assert.equal(await head(user), base)
+
+    /* The limits themselves are accepted, and null resets both. */
+    const accepted = [
+      settings({
+        systemPrompt: 'x'.repeat(LIMITS.systemPromptLength),
+        temperature: LIMITS.temperatureMax,
+      }),
+      {
+        ...settings({ systemPrompt: null, temperature: LIMITS.temperatureMin }),
+        seqNum: base + 2,
+        parentSeqNum: base + 1,
+      },
+      {
+        ...settings({ systemPrompt: null, temperature: null }),
+        seqNum: base + 3,
+        parentSeqNum: base + 2,
+      },
+    ]
+    const exit = await pushAndWait(client, user, accepted)
+    assert.equal(exit.exit._tag, 'Success')
+    assert.equal(await head(user), base + 3)
+  })
+
   test('unknown properties in args are dropped before the event is stored and forwarded', async ({
     assert,
   }) => {
