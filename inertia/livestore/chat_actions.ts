@@ -4,6 +4,7 @@
  */
 import type { Store } from '@livestore/livestore'
 import { events, LIMITS, type schema } from '#shared/livestore/schema'
+import { DEFAULT_CHAT_SETTINGS, sameSettings, type ChatSettings } from '#shared/chat/chat_settings'
 
 type ChatStoreLike = Pick<Store<typeof schema>, 'commit'>
 
@@ -32,18 +33,32 @@ function checkText(text: string) {
 
 /**
  * Starts a chat with its first message, in one commit. `model` is the one picked, else the
- * default the server gave the page (`defaultModelId`).
+ * default the server gave the page (`defaultModelId`). `settings` were chosen before the chat
+ * existed: they go in before the message, so the server has them when it answers it.
  */
-export function startChat(store: ChatStoreLike, text: string, model: string) {
+export function startChat(
+  store: ChatStoreLike,
+  text: string,
+  model: string,
+  settings: ChatSettings = DEFAULT_CHAT_SETTINGS
+) {
   checkText(text)
   const chatId = newId()
   const messageId = newId()
   const now = Date.now()
   store.commit(
     events.chatCreated({ id: chatId, title: titleFromMessage(text), model, createdAt: now }),
+    ...(sameSettings(settings, DEFAULT_CHAT_SETTINGS)
+      ? []
+      : [events.chatSettingsSet({ id: chatId, ...settings })]),
     events.userMessageSent({ id: messageId, chatId, parentId: null, text, createdAt: now })
   )
   return { chatId, messageId }
+}
+
+/** A chat's system prompt and temperature (null: the default); its next answer uses them. */
+export function setChatSettings(store: ChatStoreLike, chatId: string, settings: ChatSettings) {
+  store.commit(events.chatSettingsSet({ id: chatId, ...settings }))
 }
 
 /** Adds the user's message below `parentId` (the current leaf); it becomes the active leaf. */

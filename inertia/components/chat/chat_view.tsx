@@ -12,6 +12,7 @@ import { Button } from '~/components/ui/button'
 import { BranchActionsContext, replyTo, useBranchActions } from '~/hooks/use_branch_actions'
 import { useUserChatStore } from '~/hooks/use_chat_store'
 import { useLiveChannel } from '~/hooks/use_live_tokens'
+import { withNewChatSettings } from '~/hooks/use_chat_settings'
 import { openChat, startNewChat } from '~/hooks/use_chat_navigation'
 import { computeActivePath } from '#shared/chat/active_path'
 import { events } from '#shared/livestore/schema'
@@ -61,7 +62,9 @@ function NewChat({ defaultModelId, welcome }: { defaultModelId: string; welcome:
   const model = chosenModel ?? defaultModelId
   const onSend = useCallback(
     (text: string) => {
-      const { chatId, messageId } = startChat(store, text, model)
+      const { chatId, messageId } = withNewChatSettings((settings) =>
+        startChat(store, text, model, settings)
+      )
       openChat(chatId, { replace: true })
       replyTo(chatId, messageId, { model })
     },

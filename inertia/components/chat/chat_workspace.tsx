@@ -8,6 +8,7 @@ import {
   useCurrentChatId,
   UNTITLED_CHAT,
 } from '~/components/chat/chat_list'
+import { ChatSettingsControl } from '~/components/chat/chat_settings_dialog'
 import { ChatToaster } from '~/components/chat/chat_toaster'
 import { NewChatButton } from '~/components/chat/new_chat_button'
 import { SignedOutNotice } from '~/components/chat/signed_out_notice'
@@ -124,6 +125,12 @@ function HeaderTitle() {
   return <ChatTitle chatId={chatId} />
 }
 
+/* The open chat's settings (or the new chat's, on /chat); keyed so a switch drops an open draft. */
+function HeaderChatSettings() {
+  const chatId = useCurrentChatId()
+  return <ChatSettingsControl key={chatId ?? 'new'} chatId={chatId} />
+}
+
 function ChatTitle({ chatId }: { chatId: string }) {
   const store = useUserChatStore()
   const query = useMemo(() => chatById$(chatId), [chatId])
@@ -160,6 +167,7 @@ export function ChatWorkspace({ children }: { children: ReactNode }) {
         }
         actions={
           <StoreBoundary fallback={null} compact>
+            <HeaderChatSettings />
             <SyncIndicator />
           </StoreBoundary>
         }
