@@ -98,19 +98,22 @@ export interface RequestOptions {
 export class BrowserSession {
   readonly jar: CookieJar
   readonly ip: string
+  /* Where this browser goes: the test server (APP_URL), or another server process a test started. */
+  readonly baseUrl: string
 
-  constructor(options: { ip?: string; jar?: CookieJar } = {}) {
+  constructor(options: { ip?: string; jar?: CookieJar; baseUrl?: string } = {}) {
     this.ip = options.ip ?? testClientIp()
     this.jar = options.jar ?? new CookieJar()
+    this.baseUrl = (options.baseUrl ?? appBaseUrl()).replace(/\/+$/, '')
   }
 
   /* Same cookies, same address: what a second tab (or an attacker replaying them) would send. */
   fork(): BrowserSession {
-    return new BrowserSession({ ip: this.ip, jar: this.jar.clone() })
+    return new BrowserSession({ ip: this.ip, jar: this.jar.clone(), baseUrl: this.baseUrl })
   }
 
   url(pathOrUrl: string): URL {
-    return new URL(pathOrUrl, `${appBaseUrl()}/`)
+    return new URL(pathOrUrl, `${this.baseUrl}/`)
   }
 
   /* The XSRF-TOKEN cookie as shield expects it back in X-XSRF-TOKEN. */
@@ -172,7 +175,7 @@ export class BrowserSession {
       url = new URL(location, url)
       hops.push(url)
       if (options.stopAt?.(url)) return { response: current, url, hops }
-      if (url.origin !== new URL(appBaseUrl()).origin) break
+      if (url.origin !== new URL(this.baseUrl).origin) break
       await current.arrayBuffer()
       current = await this.request(url.href)
     }

@@ -182,8 +182,11 @@ export async function openLive(
   headers: Record<string, string> = {},
   options: { batch?: boolean } = {}
 ): Promise<LiveClient> {
-  const socket = new WebSocket(options.batch ? `${liveUrl()}?batch=1` : liveUrl(), {
-    headers: { ...user.session.headers('/live'), origin: new URL(appUrl()).origin, ...headers },
+  // The server the user's session talks to: the test server, or an app process a test started.
+  const base = user.session.baseUrl
+  const url = `${base.replace(/^http/, 'ws')}/live`
+  const socket = new WebSocket(options.batch ? `${url}?batch=1` : url, {
+    headers: { ...user.session.headers('/live'), origin: new URL(base).origin, ...headers },
   })
   const frames: any[] = []
   const messages: any[] = []
