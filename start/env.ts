@@ -59,6 +59,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   OPENROUTER_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
   OPENROUTER_API_KEY: Env.schema.secret.optional(),
+  /*
+  | From how many streaming answers at once OpenRouter streams are read in a
+  | worker thread (app/llm/openrouter_worker_transport.ts); 0: always.
+  */
+  OPENROUTER_STREAM_WORKER_FROM: Env.schema.number.optional(),
   OPENAI_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
   OPENAI_API_KEY: Env.schema.secret.optional(),
   ANTHROPIC_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),

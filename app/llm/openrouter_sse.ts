@@ -2,6 +2,14 @@ import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https'
 import { JSONParseError, TypeValidationError } from 'ai'
 import { createParser } from 'eventsource-parser'
+import env from '#start/env'
+import { newChunkState, readChunkData, type ChunkFailure } from '#llm/openrouter_chunks'
+import {
+  OpenRouterWorkerTransport,
+  RemoteBodyCutError,
+  RemoteRequestError,
+  type RemoteOutcome,
+} from '#llm/openrouter_worker_transport'
 
 /*
 |--------------------------------------------------------------------------
@@ -30,8 +38,11 @@ import { createParser } from 'eventsource-parser'
 | not JSON or not a chunk, and a connection cut mid-answer (the same error
 | shapes Node's fetch reports, so the classifier and the stale-connection
 | retry see what they always saw). The SDK's own stream gets an empty body and
-| is cancelled. tests/unit/llm/openrouter_sse.spec.ts runs the same emulator
-| scripts through both paths and expects the same outcome.
+| is cancelled. While many answers stream, the request is sent and its stream
+| read in a worker thread instead (openrouter_worker_transport.ts), with the
+| same chunk reading (openrouter_chunks.ts).
+| tests/unit/llm/openrouter_sse.spec.ts runs the same scripts through the
+| SDK, the event loop and the worker and expects the same outcome.
 */
 
 export interface SseOutcome {
@@ -47,6 +58,22 @@ export type SseReader = (
 ) => Promise<SseOutcome>
 
 /*
+| Streaming answers read by the worker thread while at least this many
+| stream (OPENROUTER_STREAM_WORKER_FROM; 0: always, once the worker is up).
+*/
+const DEFAULT_WORKER_FROM = 16
+export const streamWorker = new OpenRouterWorkerTransport(
+  env.get('OPENROUTER_STREAM_WORKER_FROM') ?? DEFAULT_WORKER_FROM
+)
+
+/* Event streams being read now, on the event loop or in the worker. */
+let streaming = 0
+const counted = <T>(reading: Promise<T>): Promise<T> => {
+  streaming++
+  return reading.finally(() => streaming--)
+}
+
+/*
 | A streaming call that asked for its body. The provider's fetch starts
 | reading a 2xx event stream the moment its headers arrive: the first token
 | goes to `onText` while the SDK is still building the (empty) stream it
@@ -54,8 +81,8 @@ export type SseReader = (
 | (ttft bench marks). The caller then takes the reading's outcome.
 */
 export class SseHandoff {
-  #body: IncomingMessage | null = null
   #reading: Promise<SseOutcome> | null = null
+  #cancel: (() => void) | null = null
   constructor(
     readonly signal: AbortSignal,
     readonly onText: (text: string) => boolean | void
@@ -68,8 +95,8 @@ export class SseHandoff {
   | reading the first token's packet for ~0.5 ms (ttft bench marks).
   */
   start(body: IncomingMessage): Promise<void> {
-    this.#body = body
-    this.#reading = readOpenRouterSse(body, this.signal, this.onText)
+    this.#cancel = () => body.destroy()
+    this.#reading = counted(readOpenRouterSse(body, this.signal, this.onText))
     return new Promise<void>((resolve) => {
       const handled = () => {
         body.off('data', handled)
@@ -82,18 +109,24 @@ export class SseHandoff {
     })
   }
 
+  /* A stream the worker reads (its first delta was handed on already). */
+  adopt(reading: Promise<RemoteOutcome>, close: () => void) {
+    this.#cancel = close
+    this.#reading = counted(reading.then(outcomeOfRemote))
+  }
+
   /* The reading of the kept body, once; null when the call did not end in an event stream. */
   take(): Promise<SseOutcome> | null {
     const reading = this.#reading
-    this.#body = null
+    this.#cancel = null
     this.#reading = null
     return reading
   }
 
   /* A body whose call failed after the response anyway: its connection is let go. */
   discard() {
-    this.#body?.destroy()
-    this.#body = null
+    this.#cancel?.()
+    this.#cancel = null
     this.#reading = null
   }
 }
@@ -118,9 +151,10 @@ const agents = {
 
 /*
 | The `fetch` given to the OpenRouter provider. A call nobody registered goes
-| to the global fetch as is. A registered one is sent with node:http(s); a 2xx
-| event stream is handed over and the provider gets an empty body; any other
-| answer is read whole and handed to the provider as a normal Response.
+| to the global fetch as is. A registered one is sent with node:http(s) (here
+| or from the worker); a 2xx event stream is handed over and the provider
+| gets an empty body; any other answer is read whole and handed to the
+| provider as a normal Response.
 */
 export const openRouterFetch: typeof fetch = async (input, init) => {
   const signal = init?.signal ?? undefined
@@ -134,6 +168,9 @@ export const openRouterFetch: typeof fetch = async (input, init) => {
   new Headers(init.headers).forEach((value, name) => (headers[name] = value))
   headers['content-length'] = String(Buffer.byteLength(init.body))
 
+  if (streamWorker.accepts(streaming)) {
+    return sendFromWorker(url, headers, init.body, signal, handoff)
+  }
   const response = await send(url, headers, init.body, signal)
   const responseHeaders = new Headers()
   for (const [name, value] of Object.entries(response.headers)) {
@@ -149,6 +186,36 @@ export const openRouterFetch: typeof fetch = async (input, init) => {
   }
   const body = await readWhole(response, signal)
   return new Response(status === 204 || status === 304 ? null : body, init2)
+}
+
+async function sendFromWorker(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+  handoff: SseHandoff
+): Promise<Response> {
+  let remote
+  try {
+    remote = await streamWorker.send(url.href, headers, body, signal, handoff.onText)
+  } catch (error) {
+    if (error instanceof RemoteRequestError) {
+      throw fetchFailed(Object.assign(new Error(error.message), { code: error.code ?? undefined }))
+    }
+    if (error instanceof RemoteBodyCutError) throw terminated()
+    throw error
+  }
+  const responseHeaders = new Headers()
+  const pairs = remote.head.headers
+  for (let i = 0; i + 1 < pairs.length; i += 2) responseHeaders.append(pairs[i], pairs[i + 1])
+  const { status, statusText } = remote.head
+  const init = { status, statusText, headers: responseHeaders }
+  if (remote.kind === 'stream') {
+    handoff.adopt(remote.reading, remote.close)
+    return new Response('', init)
+  }
+  const whole = new Uint8Array(remote.body)
+  return new Response(status === 204 || status === 304 ? null : whole, init)
 }
 
 function send(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal) {
@@ -213,7 +280,9 @@ function socketClosed() {
 }
 
 function fetchFailed(error: Error & { code?: string }) {
-  const closed = error.code === 'ECONNRESET' && /socket hang up/i.test(error.message)
+  const closed =
+    (error.code === 'ECONNRESET' && /socket hang up/i.test(error.message)) ||
+    error.code === 'UND_ERR_SOCKET'
   return new TypeError('fetch failed', { cause: closed ? socketClosed() : error })
 }
 
@@ -221,86 +290,32 @@ function terminated() {
   return new TypeError('terminated', { cause: socketClosed() })
 }
 
-/* @openrouter/ai-sdk-provider's mapping of finish_reason to the unified reason. */
-function unifiedFinishReason(reason: unknown): string {
-  switch (reason) {
-    case 'stop':
-      return 'stop'
-    case 'length':
-      return 'length'
-    case 'content_filter':
-      return 'content-filter'
-    case 'function_call':
-    case 'tool_calls':
-      return 'tool-calls'
-    default:
-      return 'other'
+/* The error the provider's stream would have reported for this failure. */
+function failureError(failure: ChunkFailure): unknown {
+  switch (failure.kind) {
+    case 'json':
+      return new JSONParseError({ text: failure.text, cause: new SyntaxError(failure.message) })
+    case 'type':
+      return new TypeValidationError({
+        value: failure.value,
+        cause: new Error('not an OpenRouter stream chunk'),
+      })
+    case 'chunk':
+      return failure.error
+    case 'cut':
+      return terminated()
   }
 }
 
-/* The provider-utils secure parse: a chunk naming __proto__ (or constructor.prototype) is refused. */
-const SUSPECT_PROTO =
-  /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/
-const SUSPECT_CONSTRUCTOR =
-  /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/
-
-function parseChunk(text: string): unknown {
-  const value = JSON.parse(text)
-  if (value === null || typeof value !== 'object') return value
-  // Nearly every chunk names neither (nor escapes a letter): no need for the two regexes.
-  if (!text.includes('\\u') && !text.includes('__proto__') && !text.includes('constructor')) {
-    return value
+function outcomeOfRemote(remote: RemoteOutcome): SseOutcome {
+  if (remote.aborted) {
+    return { finishReason: 'error', usage: remote.usage, streamError: remote.aborted.reason }
   }
-  if (!SUSPECT_PROTO.test(text) && !SUSPECT_CONSTRUCTOR.test(text)) return value
-  let next: object[] = [value]
-  while (next.length) {
-    const nodes = next
-    next = []
-    for (const node of nodes) {
-      const ctor = (node as { constructor?: unknown }).constructor
-      if (
-        Object.hasOwn(node, '__proto__') ||
-        (Object.hasOwn(node, 'constructor') &&
-          ctor !== null &&
-          typeof ctor === 'object' &&
-          Object.hasOwn(ctor, 'prototype'))
-      ) {
-        throw new SyntaxError('Object contains forbidden prototype property')
-      }
-      for (const key in node) {
-        const item = (node as Record<string, unknown>)[key]
-        if (item && typeof item === 'object') next.push(item)
-      }
-    }
+  return {
+    finishReason: remote.finishReason,
+    usage: remote.usage,
+    streamError: remote.failure ? failureError(remote.failure) : null,
   }
-  return value
-}
-
-const isRecord = (value: unknown): value is Record<string, any> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/*
-| One chunk as the provider reads it: an error chunk ({ error: { message } }),
-| or a completion chunk whose `choices` is an array; anything else fails the
-| provider's schema (a TypeValidationError part, finish reason 'error').
-*/
-function validated(value: unknown): { error: unknown } | { chunk: Record<string, any> } | null {
-  if (!isRecord(value)) return null
-  if (Array.isArray(value.choices)) {
-    for (const choice of value.choices) {
-      if (!isRecord(choice)) return null
-      const delta = choice.delta
-      if (delta !== undefined && delta !== null && !isRecord(delta)) return null
-      const content = delta?.content
-      if (content !== undefined && content !== null && typeof content !== 'string') return null
-    }
-    return { chunk: value }
-  }
-  if (isRecord(value.error) && typeof value.error.message === 'string') {
-    const { code = null, type = null, param = null } = value.error
-    return { error: { ...value.error, code, type, param } }
-  }
-  return null
 }
 
 /*
@@ -310,7 +325,7 @@ function validated(value: unknown): { error: unknown } | { chunk: Record<string,
 | false stops reading and lets the connection go.
 */
 export const readOpenRouterSse: SseReader = (body, signal, onText) => {
-  const outcome: SseOutcome = { finishReason: 'other', usage: null, streamError: null }
+  const state = newChunkState()
   return new Promise<SseOutcome>((resolve) => {
     let settled = false
     const finish = (error?: unknown) => {
@@ -318,10 +333,14 @@ export const readOpenRouterSse: SseReader = (body, signal, onText) => {
       settled = true
       signal.removeEventListener('abort', onAbort)
       if (error !== undefined) {
-        outcome.finishReason = 'error'
-        outcome.streamError = error
+        resolve({ finishReason: 'error', usage: state.usage, streamError: error })
+        return
       }
-      resolve(outcome)
+      resolve({
+        finishReason: state.finishReason,
+        usage: state.usage,
+        streamError: state.failure ? failureError(state.failure) : null,
+      })
     }
     const onAbort = () => {
       finish(signal.reason)
@@ -330,50 +349,12 @@ export const readOpenRouterSse: SseReader = (body, signal, onText) => {
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
 
-    const onData = (data: string) => {
-      if (data === '[DONE]') return true
-      let value: unknown
-      try {
-        value = parseChunk(data)
-      } catch (cause) {
-        outcome.finishReason = 'error'
-        outcome.streamError = new JSONParseError({ text: data, cause })
-        return true
-      }
-      const checked = validated(value)
-      if (checked === null) {
-        outcome.finishReason = 'error'
-        outcome.streamError = new TypeValidationError({
-          value,
-          cause: new Error('not an OpenRouter stream chunk'),
-        })
-        return true
-      }
-      if ('error' in checked) {
-        outcome.finishReason = 'error'
-        outcome.streamError = checked.error
-        return true
-      }
-      const { chunk } = checked
-      if (chunk.usage !== null && chunk.usage !== undefined) {
-        outcome.usage = {
-          inputTokens: chunk.usage.prompt_tokens ?? 0,
-          outputTokens: chunk.usage.completion_tokens ?? 0,
-        }
-      }
-      const choice = chunk.choices[0]
-      if (choice?.finish_reason !== null && choice?.finish_reason !== undefined) {
-        outcome.finishReason = unifiedFinishReason(choice.finish_reason)
-      }
-      const text = choice?.delta?.content
-      if (text) return onText(text) !== false
-      return true
-    }
-
     // Server-sent events parsed as the SDK parses them (the same library), minus the web streams.
     const parser = createParser({
       onEvent: (event) => {
-        if (settled || onData(event.data)) return
+        if (settled) return
+        const text = readChunkData(event.data, state)
+        if (!text || onText(text) !== false) return
         finish()
         body.destroy()
       },

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { createOpenRouter } from '@openrouter/ai-sdk-provider'
 import { streamAnswer, type AnswerOutcome } from '#chat/services/answer_stream'
-import { openRouterFetch } from '#llm/openrouter_sse'
+import { openRouterFetch, streamWorker } from '#llm/openrouter_sse'
 import { classifyFinishReason, classifyProviderError } from '#llm/provider_errors'
 
 /*
@@ -154,26 +154,69 @@ const cases: Record<string, Reply> = {
   },
 }
 
+/* Not parity cases: one delta, then silence until the client lets the connection go. */
+const letGo = new Set<string>()
+const held: Record<string, Reply> = {
+  'held open': (_req, res) => {
+    sse(res)
+    res.write(chunk({ role: 'assistant', content: 'first' }))
+    res.once('close', () => letGo.add('held open'))
+  },
+}
+
 let server: Server
 let baseURL = ''
 const clients: Record<string, string[]> = {}
 
-function model(fast: boolean) {
+async function until(check: () => boolean) {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
+  return check()
+}
+
+/* A held-open stream through the worker; `afterFirst` runs once its first delta arrived. */
+async function heldThroughWorker(afterFirst: (controller: AbortController) => unknown) {
+  const controller = new AbortController()
+  const texts: string[] = []
+  let first!: () => void
+  const firstSeen = new Promise<void>((resolve) => (first = resolve))
+  const answer = streamAnswer(
+    model('worker'),
+    {
+      system: undefined,
+      messages: [{ role: 'user', content: 'case:held open' }],
+      temperature: undefined,
+      abortSignal: controller.signal,
+    },
+    (text) => {
+      texts.push(text)
+      first()
+    }
+  )
+  await firstSeen
+  await afterFirst(controller)
+  return { outcome: await answer, text: texts.join('') }
+}
+
+/* sdk: the provider's own fetch and doStream; loop: openRouterFetch on the event loop; worker: in the worker thread. */
+type Path = 'sdk' | 'loop' | 'worker'
+
+function model(path: Path) {
+  streamWorker.threshold = path === 'worker' ? 0 : Infinity
   return createOpenRouter({
     baseURL,
     apiKey: 'sk-or-test-key-0000',
     compatibility: 'strict',
-    ...(fast ? { fetch: openRouterFetch } : {}),
+    ...(path === 'sdk' ? {} : { fetch: openRouterFetch }),
   }).chat('meta/test-model', { usage: { include: true } })
 }
 
-async function run(name: string, fast: boolean, stopAfter = Infinity) {
+async function run(name: string, path: Path, stopAfter = Infinity) {
   const texts: string[] = []
   let outcome: AnswerOutcome | null = null
   let thrown: unknown = null
   try {
     outcome = await streamAnswer(
-      model(fast),
+      model(path),
       {
         system: undefined,
         messages: [{ role: 'user', content: `case:${name}` }],
@@ -210,13 +253,14 @@ async function run(name: string, fast: boolean, stopAfter = Infinity) {
 
 test.group('OpenRouter event stream read without the web-stream pipeline', (group) => {
   group.setup(async () => {
+    await streamWorker.warm()
     server = createServer((req, res) => {
       let body = ''
       req.on('data', (part) => (body += part))
       req.on('end', () => {
         const name = /case:([^"]+)"/.exec(body)?.[1] ?? ''
         ;(clients[name] ??= []).push(req.headers['sec-fetch-mode'] ? 'fetch' : 'node:http')
-        const reply = cases[name]
+        const reply = cases[name] ?? held[name]
         if (!reply) {
           res.writeHead(404).end()
           return
@@ -226,24 +270,33 @@ test.group('OpenRouter event stream read without the web-stream pipeline', (grou
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`
-    return () => new Promise<void>((resolve) => server.close(() => resolve()))
+    return async () => {
+      streamWorker.threshold = Infinity
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 
   for (const name of Object.keys(cases)) {
     test(`same outcome as the provider's doStream: ${name}`, async ({ assert }) => {
       delete clients[name]
-      const sdk = await run(name, false)
+      const sdk = await run(name, 'sdk')
       assert.deepEqual(clients[name]?.[0], 'fetch')
       delete clients[name]
-      const fast = await run(name, true)
+      const loop = await run(name, 'loop')
       // The streaming request went through node:http, not the global fetch.
       assert.equal(clients[name]?.[0], 'node:http')
-      assert.deepEqual(fast, sdk)
+      assert.deepEqual(loop, sdk)
+      delete clients[name]
+      const sentBefore = streamWorker.sent
+      const worker = await run(name, 'worker')
+      assert.equal(clients[name]?.[0], 'node:http')
+      assert.isAbove(streamWorker.sent, sentBefore, 'the call went through the worker')
+      assert.deepEqual(worker, sdk)
     })
   }
 
   test('the plain case is read as expected (not just alike)', async ({ assert }) => {
-    const fast = await run('plain', true)
+    const fast = await run('plain', 'loop')
     assert.deepEqual(fast, {
       text: 'Hello there, friend.',
       finishReason: 'stop',
@@ -251,10 +304,10 @@ test.group('OpenRouter event stream read without the web-stream pipeline', (grou
       thrown: false,
       failure: null,
     })
-    const cut = await run('cut mid-stream', true)
+    const cut = await run('cut mid-stream', 'loop')
     assert.equal(cut.text, 'half an answer')
     assert.include(cut.failure?.reason ?? '', 'closed the connection')
-    const dropped = await run('dropped before any byte (twice)', true)
+    const dropped = await run('dropped before any byte (twice)', 'loop')
     // One retry on a fresh connection, then the failure.
     assert.deepEqual(clients['dropped before any byte (twice)']?.slice(-2), [
       'node:http',
@@ -264,9 +317,45 @@ test.group('OpenRouter event stream read without the web-stream pipeline', (grou
   })
 
   test('stopping early (the length limit) leaves the same text', async ({ assert }) => {
-    const sdk = await run('plain', false, 2)
-    const fast = await run('plain', true, 2)
-    assert.equal(fast.text, 'Hello there')
-    assert.deepEqual(fast.text, sdk.text)
+    const sdk = await run('plain', 'sdk', 2)
+    const loop = await run('plain', 'loop', 2)
+    const worker = await run('plain', 'worker', 2)
+    assert.equal(loop.text, 'Hello there')
+    assert.equal(sdk.text, 'Hello there')
+    assert.equal(worker.text, 'Hello there')
+  })
+
+  test('stopped mid-stream in the worker: the abort reason, and the connection let go', async ({
+    assert,
+  }) => {
+    letGo.delete('held open')
+    const sentBefore = streamWorker.sent
+    const { outcome, text } = await heldThroughWorker((controller) => controller.abort('stop'))
+    assert.equal(streamWorker.sent, sentBefore + 1)
+    assert.equal(text, 'first')
+    assert.equal(outcome.streamError, 'stop')
+    assert.isTrue(
+      await until(() => letGo.has('held open')),
+      'the provider saw the connection close'
+    )
+  })
+
+  test('a worker that dies mid-stream ends its answer as a cut; calls go back to the event loop', async ({
+    assert,
+  }) => {
+    letGo.delete('held open')
+    const { outcome, text } = await heldThroughWorker(() => streamWorker.stop())
+    assert.equal(text, 'first')
+    const failure = classifyProviderError(outcome.streamError, {
+      providerLabel: 'OpenRouter',
+      keySource: 'platform',
+    })
+    assert.include(failure?.reason ?? '', 'closed the connection')
+    assert.isFalse(streamWorker.ready)
+    // The next call is read on the event loop (the worker is not started again at once).
+    const sentBefore = streamWorker.sent
+    const after = await run('plain', 'worker')
+    assert.equal(streamWorker.sent, sentBefore)
+    assert.equal(after.text, 'Hello there, friend.')
   })
 })

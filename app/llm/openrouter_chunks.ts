@@ -1,0 +1,153 @@
+/*
+| One OpenRouter Chat Completions stream chunk (the `data` of one server-sent
+| event), read as @openrouter/ai-sdk-provider's doStream reads it: the text
+| delta, the finish reason mapped to the unified one, the usage totals, and
+| a failure for a chunk that is not JSON, not a chunk, or an error chunk.
+|
+| Plain data in, plain data out (no class instances, no closures): the same
+| code runs on the event loop (openrouter_sse.ts) and in the provider-stream
+| worker (openrouter_stream_worker.ts), whose results cross a MessagePort.
+| `chunkFailureError` turns a failure into the error the SDK would report.
+*/
+
+export type ChunkFailure =
+  | { kind: 'json'; text: string; message: string }
+  | { kind: 'type'; value: unknown }
+  | { kind: 'chunk'; error: unknown }
+  /* The connection closed before the stream's end. */
+  | { kind: 'cut' }
+
+export interface ChunkState {
+  finishReason: string
+  usage: { inputTokens: number; outputTokens: number } | null
+  failure: ChunkFailure | null
+}
+
+export const newChunkState = (): ChunkState => ({
+  finishReason: 'other',
+  usage: null,
+  failure: null,
+})
+
+/* @openrouter/ai-sdk-provider's mapping of finish_reason to the unified reason. */
+function unifiedFinishReason(reason: unknown): string {
+  switch (reason) {
+    case 'stop':
+      return 'stop'
+    case 'length':
+      return 'length'
+    case 'content_filter':
+      return 'content-filter'
+    case 'function_call':
+    case 'tool_calls':
+      return 'tool-calls'
+    default:
+      return 'other'
+  }
+}
+
+/* The provider-utils secure parse: a chunk naming __proto__ (or constructor.prototype) is refused. */
+const SUSPECT_PROTO =
+  /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/
+const SUSPECT_CONSTRUCTOR =
+  /"(?:c|\\u0063)(?:o|\\u006[Ff])(?:n|\\u006[Ee])(?:s|\\u0073)(?:t|\\u0074)(?:r|\\u0072)(?:u|\\u0075)(?:c|\\u0063)(?:t|\\u0074)(?:o|\\u006[Ff])(?:r|\\u0072)"\s*:/
+
+function parseChunk(text: string): unknown {
+  const value = JSON.parse(text)
+  if (value === null || typeof value !== 'object') return value
+  // Nearly every chunk names neither (nor escapes a letter): no need for the two regexes.
+  if (!text.includes('\\u') && !text.includes('__proto__') && !text.includes('constructor')) {
+    return value
+  }
+  if (!SUSPECT_PROTO.test(text) && !SUSPECT_CONSTRUCTOR.test(text)) return value
+  let next: object[] = [value]
+  while (next.length) {
+    const nodes = next
+    next = []
+    for (const node of nodes) {
+      const ctor = (node as { constructor?: unknown }).constructor
+      if (
+        Object.hasOwn(node, '__proto__') ||
+        (Object.hasOwn(node, 'constructor') &&
+          ctor !== null &&
+          typeof ctor === 'object' &&
+          Object.hasOwn(ctor, 'prototype'))
+      ) {
+        throw new SyntaxError('Object contains forbidden prototype property')
+      }
+      for (const key in node) {
+        const item = (node as Record<string, unknown>)[key]
+        if (item && typeof item === 'object') next.push(item)
+      }
+    }
+  }
+  return value
+}
+
+const isRecord = (value: unknown): value is Record<string, any> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/*
+| One chunk as the provider reads it: an error chunk ({ error: { message } }),
+| or a completion chunk whose `choices` is an array; anything else fails the
+| provider's schema (a TypeValidationError part, finish reason 'error').
+*/
+function validated(value: unknown): { error: unknown } | { chunk: Record<string, any> } | null {
+  if (!isRecord(value)) return null
+  if (Array.isArray(value.choices)) {
+    for (const choice of value.choices) {
+      if (!isRecord(choice)) return null
+      const delta = choice.delta
+      if (delta !== undefined && delta !== null && !isRecord(delta)) return null
+      const content = delta?.content
+      if (content !== undefined && content !== null && typeof content !== 'string') return null
+    }
+    return { chunk: value }
+  }
+  if (isRecord(value.error) && typeof value.error.message === 'string') {
+    const { code = null, type = null, param = null } = value.error
+    return { error: { ...value.error, code, type, param } }
+  }
+  return null
+}
+
+/*
+| Reads one event's data into `state`; returns its text delta ('' when it
+| has none). A failure does not end the stream, as in the provider: later
+| chunks are still read.
+*/
+export function readChunkData(data: string, state: ChunkState): string {
+  if (data === '[DONE]') return ''
+  let value: unknown
+  try {
+    value = parseChunk(data)
+  } catch (cause) {
+    state.finishReason = 'error'
+    state.failure = { kind: 'json', text: data, message: (cause as Error).message }
+    return ''
+  }
+  const checked = validated(value)
+  if (checked === null) {
+    state.finishReason = 'error'
+    state.failure = { kind: 'type', value }
+    return ''
+  }
+  if ('error' in checked) {
+    state.finishReason = 'error'
+    state.failure = { kind: 'chunk', error: checked.error }
+    return ''
+  }
+  const { chunk } = checked
+  if (chunk.usage !== null && chunk.usage !== undefined) {
+    state.usage = {
+      inputTokens: chunk.usage.prompt_tokens ?? 0,
+      outputTokens: chunk.usage.completion_tokens ?? 0,
+    }
+  }
+  const choice = chunk.choices[0]
+  if (choice?.finish_reason !== null && choice?.finish_reason !== undefined) {
+    state.finishReason = unifiedFinishReason(choice.finish_reason)
+  }
+  const text = choice?.delta?.content
+  return typeof text === 'string' ? text : ''
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto'
+import { test } from '@japa/runner'
+import { streamWorker } from '#llm/openrouter_sse'
+import { startEmulatorForApp } from '#tests/support/llm'
+import {
+  chatUser,
+  createChat,
+  finalMessage,
+  liveText,
+  openLive,
+  sendUserMessage,
+  stop,
+  waitUntil,
+  type LiveClient,
+} from '#tests/functional/chat/chat_helpers'
+
+/*
+| Answers whose provider stream is read in the worker thread (what happens
+| once many answers stream at once, see openrouter_worker_transport.ts) go
+| the whole way as any other: tokens on /live in order, the stored answer
+| equal to what /live showed, usage and cost kept, stop keeping the text.
+| The threshold is 0 here, so every answer takes the worker.
+*/
+
+const MODEL = 'meta-llama/llama-3.3-70b-instruct'
+const PLATFORM_KEY = 'sk-or-platform-worker-streams-7c2e'
+
+test.group('Answers read in the provider-stream worker', (group) => {
+  let threshold = 0
+  group.setup(async () => {
+    const started = await startEmulatorForApp({ platformKeys: { openrouter: PLATFORM_KEY } })
+    threshold = streamWorker.threshold
+    streamWorker.threshold = 0
+    await streamWorker.warm()
+    return async () => {
+      streamWorker.threshold = threshold
+      await started.stop()
+    }
+  })
+
+  test('three answers at once stream to /live and are stored as shown', async ({
+    assert,
+    cleanup,
+  }) => {
+    const alice = await chatUser('wks')
+    const live = await openLive(alice, {}, { batch: true })
+    cleanup(() => live.close())
+    const sentBefore = streamWorker.sent
+    const answers = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const chatId = await createChat(alice, { model: MODEL, title: `Worker ${n}` })
+        const messageId = await sendUserMessage(
+          alice,
+          chatId,
+          null,
+          `Answer ${n} [[tokens:40]] [[tps:400]]`
+        )
+        const answerId = randomUUID()
+        const answer = await replyFrame(live, { chatId, messageId, assistantMessageId: answerId })
+        assert.equal(answer.type, 'replied', JSON.stringify(answer))
+        return answerId
+      })
+    )
+    for (const answerId of answers) {
+      const row = await finalMessage(answerId)
+      assert.equal(row.status, 'complete', row.error ?? '')
+      assert.equal(row.finish_reason, 'stop')
+      assert.isAbove(row.content.length, 40)
+      assert.isNotNull(row.usage)
+      assert.isNotNull(row.cost_micros)
+      await live.next((frame) => frame.type === 'done' && frame.messageId === answerId)
+      const shown = liveText(live.frames, answerId)
+      assert.deepEqual(shown.gaps, [])
+      assert.equal(shown.text, row.content)
+    }
+    assert.equal(streamWorker.sent - sentBefore, 3, 'all three went through the worker')
+  })
+
+  test('stop mid-answer keeps the text so far', async ({ assert, cleanup }) => {
+    const bob = await chatUser('wks')
+    const live = await openLive(bob, {}, { batch: true })
+    cleanup(() => live.close())
+    const chatId = await createChat(bob, { model: MODEL, title: 'Stopped in the worker' })
+    const messageId = await sendUserMessage(bob, chatId, null, 'Long [[tokens:2000]] [[tps:50]]')
+    const answerId = randomUUID()
+    const answer = await replyFrame(live, { chatId, messageId, assistantMessageId: answerId })
+    assert.equal(answer.type, 'replied', JSON.stringify(answer))
+    await waitUntil(() => liveText(live.frames, answerId).seq >= 3)
+    const stopped = await stop(bob, chatId, answerId)
+    assert.equal(stopped.status, 200)
+
+    const row = await finalMessage(answerId)
+    assert.equal(row.status, 'stopped')
+    const shown = liveText(live.frames, answerId)
+    assert.isAtLeast(shown.seq, 3)
+    assert.equal(row.content, shown.text)
+  })
+})
+
+/* A reply frame on the socket (the browser's way: the answer streams to it from its first token). */
+function replyFrame(live: LiveClient, frame: Record<string, unknown>) {
+  const seen = live.frames.length
+  live.send({ type: 'reply', ...frame })
+  return live.next(
+    (candidate) =>
+      live.frames.indexOf(candidate) >= seen &&
+      (candidate.type === 'replied' || candidate.type === 'reply_error') &&
+      candidate.assistantMessageId === frame.assistantMessageId
+  )
+}
