@@ -3,7 +3,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
 import env from '#start/env'
 import PlatformKeys from '#keys/platform_keys'
-import ApiKeyVault, { type SealedKey } from '#keys/services/api_key_vault'
+import ApiKeyVault from '#keys/services/api_key_vault'
 import UserKeysService from '#keys/services/user_keys_service'
 import { StoredKeyUnreadableException } from '#keys/key_errors'
 import ModelAccessService, {
@@ -89,7 +89,9 @@ export default class KeyResolver {
       case 'user_key': {
         let apiKey: string
         try {
-          apiKey = this.#open(sealed!, user.id, model.provider)
+          // Opened for this call only (~5 µs, see GcmKeyOpener): no copy is kept between calls,
+          // so a replaced, rotated or deleted key is gone from this process with its row.
+          apiKey = this.vault.open(sealed!, user.id, model.provider)
         } catch {
           throw new StoredKeyUnreadableException(
             `Your saved ${PROVIDER_LABELS[model.provider]} key can no longer be read. Add it again in Settings → API keys.`
@@ -121,41 +123,4 @@ export default class KeyResolver {
         }
     }
   }
-
-  /*
-  | Opening a key is an AES-GCM decryption on every reply: the result is kept
-  | per user and provider along with the ciphertext it came from. The row is
-  | read on every call, so a replaced, rotated or deleted key (from this
-  | process or another) is never served from here: another ciphertext opens
-  | again, no row means no key.
-  */
-  #open(sealed: SealedKey, userId: string, provider: ModelProvider): string {
-    const slot = `${userId}:${provider}`
-    const kept = opened.get(slot)
-    if (
-      kept &&
-      kept.ciphertext === sealed.ciphertext &&
-      kept.keyVersion === sealed.keyVersion &&
-      kept.vault === this.vault
-    ) {
-      return kept.apiKey
-    }
-    opened.delete(slot)
-    const apiKey = this.vault.open(sealed, userId, provider)
-    if (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value!)
-    opened.set(slot, {
-      ciphertext: sealed.ciphertext,
-      keyVersion: sealed.keyVersion,
-      vault: this.vault,
-      apiKey,
-    })
-    return apiKey
-  }
 }
-
-/* Opened keys by `${userId}:${provider}`, oldest first (a user is re-added on each change). */
-const opened = new Map<
-  string,
-  { ciphertext: string; keyVersion: number; vault: ApiKeyVault; apiKey: string }
->()
-const MAX_OPENED = 10_000
