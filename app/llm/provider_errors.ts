@@ -78,10 +78,34 @@ const KEY_PATTERNS = [
   /([?&](?:key|api_key|apikey|token)=)[^&\s"']+/gi,
 ]
 
+/*
+| A secret as a provider's answer may carry it: as is, JSON-escaped (a JSON
+| body echoing the key: `"` and `\\` escaped, by some encoders also `/` or
+| <, >, &, ' as \\u00XX) or URL-encoded. A key may hold any printable
+| ASCII; the raw error body is what gets scrubbed, so each form goes.
+*/
+function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1)
+  const unicode = (value: string) =>
+    value.replace(/[<>&']/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  const slashes = json.replaceAll('/', '\\/')
+  const forms = new Set([
+    secret,
+    json,
+    slashes,
+    unicode(json),
+    unicode(slashes),
+    encodeURIComponent(secret),
+  ])
+  // Longest first: a shorter form inside a longer one must not break it up before it goes.
+  return [...forms].sort((a, b) => b.length - a.length)
+}
+
 export function scrubSecrets(text: string, secrets: Array<string | null | undefined> = []): string {
   let result = text
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]')
+    if (!secret || secret.length < 4) continue
+    for (const form of secretForms(secret)) result = result.split(form).join('[redacted]')
   }
   for (const pattern of KEY_PATTERNS) {
     // Patterns with a group keep it ("Bearer ", "?key="); the secret after it goes.

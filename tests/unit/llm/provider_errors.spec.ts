@@ -201,6 +201,24 @@ test.group('scrubSecrets', () => {
     assert.include(scrubbed, '?key=[redacted]&other=1')
   })
 
+  test('removes a given secret in the forms an echoing body carries it', ({ assert }) => {
+    // Any printable ASCII is a valid key; a JSON body echoing it escapes some of it.
+    const secret = `or+a1b2c3/"\\=&<>'d4e5f6%20?#g7h8`
+    const json = JSON.stringify(secret).slice(1, -1)
+    const bodies = [
+      JSON.stringify({ error: { message: `User not found for key ${secret}` } }),
+      `{"message":"bad key ${json.replaceAll('/', '\\/')}"}`,
+      `{"message":"bad key ${json.replace(/[<>&']/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}"}`,
+      `GET /v1/models?key=${encodeURIComponent(secret)}`,
+      `plain ${secret} plain`,
+    ]
+    for (const body of bodies) {
+      const scrubbed = scrubSecrets(body, [secret])
+      assert.include(scrubbed, '[redacted]', body)
+      for (const piece of ['a1b2c3', 'd4e5f6', 'g7h8']) assert.notInclude(scrubbed, piece, body)
+    }
+  })
+
   test('leaves ordinary text alone', ({ assert }) => {
     assert.equal(scrubSecrets('Rate limit reached for gpt-4o'), 'Rate limit reached for gpt-4o')
   })
