@@ -1,5 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
+import encryption from '@adonisjs/core/services/encryption'
 import type { BrowserSession } from '#tests/helpers/browser_session'
 import { LlmEmulator, type LlmEmulatorOptions } from '#llm/emulator/llm_emulator'
 import LlmEndpoints from '#llm/llm_endpoints'
@@ -11,7 +12,8 @@ import type { ModelProvider } from '#catalog/catalog_types'
 | - an LLM emulator on a loopback port, with every provider endpoint of the
 |   running test server pointed at it (container swap of LlmEndpoints) and,
 |   optionally, platform keys the emulator accepts;
-| - JSON requests in a signed-in BrowserSession (cookies, XSRF header);
+| - JSON requests in a signed-in BrowserSession (cookies, XSRF header), and
+|   what the encrypted cookies a response sets hold;
 | - a capture of everything the app logs meanwhile, at trace level.
 */
 
@@ -66,6 +68,18 @@ export async function jsonRequest(
     parsed = null
   }
   return { status: response.status, headers: response.headers, text, body: parsed }
+}
+
+/* The plain contents of every encrypted cookie (the session store included) a response sets. */
+export function decryptedCookies(headers: Headers): string[] {
+  return headers.getSetCookie().flatMap((header) => {
+    const [pair] = header.split(';')
+    const name = pair.slice(0, pair.indexOf('='))
+    const value = decodeURIComponent(pair.slice(pair.indexOf('=') + 1))
+    if (!value.startsWith('e:')) return []
+    const plain = encryption.decrypt(value.slice(2), name)
+    return plain === null ? [] : [JSON.stringify(plain)]
+  })
 }
 
 /*

@@ -2,12 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import encryption from '@adonisjs/core/services/encryption'
 import User from '#models/user'
 import ApiKeyVault from '#keys/services/api_key_vault'
 import { BrowserSession } from '#tests/helpers/browser_session'
 import { signIn, type SignedIn } from '#tests/helpers/sign_in'
-import { captureLogs, jsonRequest, startEmulatorForApp } from '#tests/support/llm'
+import { captureLogs, decryptedCookies, jsonRequest, startEmulatorForApp } from '#tests/support/llm'
 import { LlmEmulator } from '#llm/emulator/llm_emulator'
 import LlmEndpoints from '#llm/llm_endpoints'
 
@@ -20,18 +19,6 @@ import LlmEndpoints from '#llm/llm_endpoints'
 
 const goodKey = (prefix = 'sk-or-v1-') => `${prefix}${randomBytes(16).toString('hex')}`
 const uniqueEmail = (label: string) => `${label}-${randomUUID()}@example.test`
-
-/* The plain contents of every encrypted cookie (the session store included) a response sets. */
-function decryptedCookies(headers: Headers): string[] {
-  return headers.getSetCookie().flatMap((header) => {
-    const [pair] = header.split(';')
-    const name = pair.slice(0, pair.indexOf('='))
-    const value = decodeURIComponent(pair.slice(pair.indexOf('=') + 1))
-    if (!value.startsWith('e:')) return []
-    const plain = encryption.decrypt(value.slice(2), name)
-    return plain === null ? [] : [JSON.stringify(plain)]
-  })
-}
 
 async function keyRows(userId: string) {
   return db.from('user_models').where('user_id', userId).whereNotNull('provider')
