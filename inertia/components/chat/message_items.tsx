@@ -13,6 +13,7 @@ import { useState, type KeyboardEvent } from 'react'
 import { CopyButton } from '~/components/markdown/copy_button'
 import { Markdown } from '~/components/markdown/markdown'
 import { Button } from '~/components/ui/button'
+import { useModelName } from '~/components/models/use_model_names'
 import { useBranchActionsContext } from '~/hooks/use_branch_actions'
 import { useLiveText } from '~/hooks/use_live_tokens'
 import { cn } from '~/lib/utils'
@@ -161,6 +162,7 @@ export function AssistantMessage() {
   /* Token-latency text from /live while streaming; LiveStore's checkpoints otherwise. */
   const text = useLiveText(id, stored, streaming)
   const actions = useBranchActionsContext()
+  const modelName = useModelName(custom.model)
 
   return (
     <MessagePrimitive.Root
@@ -170,7 +172,13 @@ export function AssistantMessage() {
       className="group/message flex flex-col gap-1.5"
     >
       {custom.model && (
-        <span className="text-xs font-medium text-muted-foreground">{custom.model}</span>
+        <span
+          className="text-xs font-medium text-muted-foreground"
+          title={custom.model}
+          data-testid="message-model"
+        >
+          {modelName}
+        </span>
       )}
       {text !== '' && <Markdown text={text} className="text-[15px] leading-relaxed" />}
       {streaming && text === '' && <TypingDots />}
@@ -191,12 +199,30 @@ export function AssistantMessage() {
           )}
         </div>
       )}
-      {(custom.status === 'stopped' || custom.status === 'interrupted') && (
+      {custom.status === 'stopped' && (
         <p className="text-xs text-muted-foreground" data-testid="message-ended">
-          {custom.status === 'stopped'
-            ? 'Stopped'
-            : 'Interrupted — the server restarted before this answer finished'}
+          Stopped
         </p>
+      )}
+      {/*
+       * Interrupted is not the person's doing (the server went away mid-answer): the answer is
+       * offered again as an error is. A stopped one was their choice; Regenerate is below it.
+       */}
+      {custom.status === 'interrupted' && (
+        <div
+          className="flex flex-wrap items-center gap-2 rounded-xl border border-border bg-muted/40 px-3 py-2 text-sm text-muted-foreground"
+          data-testid="message-ended"
+        >
+          <span className="min-w-0 flex-1">
+            Interrupted — the server restarted before this answer finished
+          </span>
+          {actions && (
+            <Button variant="outline" size="sm" onClick={() => actions.regenerate(id)}>
+              <RotateCcwIcon />
+              Retry
+            </Button>
+          )}
+        </div>
       )}
       <div
         className={cn(
