@@ -19,6 +19,7 @@ import { mainSqlite } from '#core/main_sqlite'
 */
 export default class ChatProvider {
   #live: LiveSocketServer | undefined
+  #streamWorker: { stop(): Promise<void> } | undefined
 
   constructor(protected app: ApplicationService) {}
 
@@ -40,6 +41,10 @@ export default class ChatProvider {
     if (process.env.BENCH_REPORT_LAG === '1') this.#reportLag()
     // The reply path's prepared reads use the main connection's handle: borrowed now, not mid-request.
     await mainSqlite.ready()
+    // Up before the first busy minute: a stream that would go to a worker still booting is read here.
+    const { streamWorker } = await import('#llm/openrouter_sse')
+    this.#streamWorker = streamWorker
+    void streamWorker.warm()
 
     const { default: InterruptedAnswersService } =
       await import('#chat/services/interrupted_answers_service')
@@ -121,5 +126,6 @@ export default class ChatProvider {
     // Running answers end as interrupted, with their text so far, before the database closes.
     const registry = await this.app.container.make(GenerationRegistry)
     await registry.stopAll()
+    await this.#streamWorker?.stop()
   }
 }
