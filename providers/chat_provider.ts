@@ -55,11 +55,19 @@ export default class ChatProvider {
     const server = await this.app.container.make('server')
     const live = await this.app.container.make(LiveSocketServer)
     this.#live = live
-    // Reply frames on /live start answers as POST .../reply does: the same service, made per
-    // reply as a request's controller gets it (so container swaps, e.g. in tests, apply).
+    /*
+    | Reply frames on /live start answers as POST .../reply does, through the
+    | same service. It holds no state of its own, so one instance serves every
+    | frame: making it (a dozen injected classes) took ~0.4 ms of the 2 ms
+    | ttft budget per reply (ttft bench marks). Tests make it per frame, so
+    | their container swaps (settings, endpoints, platform keys) apply.
+    */
     const { default: ReplyService } = await import('#chat/services/reply_service')
+    let shared: InstanceType<typeof ReplyService> | null = null
     live.handleRepliesWith(async (owner, request, attach) => {
-      const replies = await this.app.container.make(ReplyService)
+      const replies = this.app.inTest
+        ? await this.app.container.make(ReplyService)
+        : (shared ??= await this.app.container.make(ReplyService))
       return replies.replyOnSocket(owner, request, attach)
     })
     const existing = server.getNodeServer()

@@ -164,8 +164,7 @@ export const openRouterFetch: typeof fetch = async (input, init) => {
   }
   expected.delete(signal)
   const url = new URL(input instanceof Request ? input.url : String(input))
-  const headers: Record<string, string> = {}
-  new Headers(init.headers).forEach((value, name) => (headers[name] = value))
+  const headers = plainHeaders(init.headers)
   headers['content-length'] = String(Buffer.byteLength(init.body))
 
   if (streamWorker.accepts(streaming)) {
@@ -186,6 +185,21 @@ export const openRouterFetch: typeof fetch = async (input, init) => {
   }
   const body = await readWhole(response, signal)
   return new Response(status === 204 || status === 304 ? null : body, init2)
+}
+
+/*
+| The request's headers as node:http takes them. The provider hands a plain
+| object it built from a Headers (names lowercased, values checked): copied as
+| is; any other shape goes through Headers.
+*/
+function plainHeaders(given: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (given && !Array.isArray(given) && !(given instanceof Headers)) {
+    for (const name of Object.keys(given)) headers[name.toLowerCase()] = String(given[name])
+    return headers
+  }
+  new Headers(given).forEach((value, name) => (headers[name] = value))
+  return headers
 }
 
 async function sendFromWorker(
