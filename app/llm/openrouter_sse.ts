@@ -2,6 +2,7 @@ import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https'
 import { JSONParseError, TypeValidationError } from 'ai'
 import { createParser } from 'eventsource-parser'
+import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
 import { newChunkState, readChunkData, type ChunkFailure } from '#llm/openrouter_chunks'
 import {
@@ -63,7 +64,12 @@ export type SseReader = (
 */
 const DEFAULT_WORKER_FROM = 16
 export const streamWorker = new OpenRouterWorkerTransport(
-  env.get('OPENROUTER_STREAM_WORKER_FROM') ?? DEFAULT_WORKER_FROM
+  env.get('OPENROUTER_STREAM_WORKER_FROM') ?? DEFAULT_WORKER_FROM,
+  (error, code) =>
+    logger.warn(
+      { err: error ?? undefined, code },
+      'provider stream worker stopped: streams are read on the event loop until it restarts'
+    )
 )
 
 /* Event streams being read now, on the event loop or in the worker. */

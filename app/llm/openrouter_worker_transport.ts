@@ -82,10 +82,15 @@ export class OpenRouterWorkerTransport {
   #startedAt = -Infinity
   #nextId = 1
   #calls = new Map<number, Call>()
+  #stopping = false
   /* Calls sent to the worker so far. */
   sent = 0
 
-  constructor(threshold: number) {
+  constructor(
+    threshold: number,
+    /* Told when the worker fails or exits on its own (its streams end as cut). */
+    protected onFailure: (error: Error | null, code: number) => void = () => {}
+  ) {
     this.threshold = threshold
   }
 
@@ -170,11 +175,14 @@ export class OpenRouterWorkerTransport {
       if (records === 'ready') this.#ready = this.#worker === worker
       else this.#receive(records)
     })
-    worker.on('error', () => {
+    let failure: Error | null = null
+    worker.on('error', (error) => {
       // 'exit' follows: every call in flight fails there.
+      failure = error
     })
-    worker.once('exit', () => {
+    worker.once('exit', (code) => {
       if (this.#worker !== worker) return
+      if (!this.#stopping) this.onFailure(failure, code)
       this.#worker = null
       this.#ready = false
       for (const [id] of this.#calls) this.#fail(id)
@@ -185,7 +193,12 @@ export class OpenRouterWorkerTransport {
   async stop() {
     const worker = this.#worker
     if (!worker) return
-    await worker.terminate()
+    this.#stopping = true
+    try {
+      await worker.terminate()
+    } finally {
+      this.#stopping = false
+    }
   }
 
   #receive(records: unknown[]) {
