@@ -93,11 +93,6 @@ export default class GenerationRunner {
     /*
     | The generation's durable events, in order (the writer keeps each user's
     | events in order), appended by the writer a turn of the event loop later.
-    | The Started event, and the hold on the user's sync store, are queued at
-    | the end of this turn too: the model call goes out first (they were ~0.08
-    | ms of the first token's path, ttft bench marks), and nothing else can be
-    | emitted before it (checkpoints come with provider data, in a later turn;
-    | the Finished event waits for `started`).
     */
     const emit = (event: ServerEventInput) => {
       const stored = this.events.write(generation.userId, event)
@@ -106,29 +101,25 @@ export default class GenerationRunner {
       })
       return stored
     }
-    const createdAt = Date.now()
-    let releaseStore = () => {}
-    const started = new Promise<void>((resolve) =>
-      setImmediate(() => {
-        releaseStore = this.events.hold(generation.userId)
-        emit({
-          name: 'v1.AssistantMessageStarted',
-          args: {
-            id: generation.messageId,
-            chatId: generation.chatId,
-            parentId: generation.parentId,
-            model: generation.modelId,
-            createdAt,
-          },
-        })
-        resolve()
+    const started = new StartedEvent(() => {
+      const release = this.events.hold(generation.userId)
+      emit({
+        name: 'v1.AssistantMessageStarted',
+        args: {
+          id: generation.messageId,
+          chatId: generation.chatId,
+          parentId: generation.parentId,
+          model: generation.modelId,
+          createdAt: Date.now(),
+        },
       })
-    )
+      return release
+    })
     try {
       return await this.#run(generation, input, emit, started)
     } finally {
-      await started
-      releaseStore()
+      started.write()
+      started.release()
     }
   }
 
@@ -136,7 +127,7 @@ export default class GenerationRunner {
     generation: Generation,
     input: RunInput,
     emit: (event: ServerEventInput) => Promise<void>,
-    started: Promise<void>
+    started: StartedEvent
   ): Promise<FinalMessageStatus> {
     const { controller } = generation
 
@@ -199,11 +190,13 @@ export default class GenerationRunner {
             truncated = true
           }
           if (text) this.registry.pushToken(generation, text)
+          started.soon()
           if (truncated) {
             controller.abort('length')
             return false
           }
           if (checkpointDue(lastActivity)) {
+            started.write()
             lastCheckpointAt = lastActivity
             const seq = generation.seq
             emit({
@@ -261,7 +254,7 @@ export default class GenerationRunner {
     }
 
     const error = failure ? failure.reason.slice(0, LIMITS.errorLength) : null
-    await started
+    started.write()
     await emit({
       name: 'v1.AssistantMessageFinished',
       args: {
@@ -286,5 +279,48 @@ export default class GenerationRunner {
         )
     }
     return status
+  }
+}
+
+/*
+| When an answer's Started event (and the hold on the user's sync store) is
+| queued: right after its first delta went to the live channel, or after
+| STARTED_WITHIN_MS without one (a slow model), and always before any other
+| event of the answer. Queued as the model call went out, its SQLite commit
+| ran about when the provider's first bytes came back, and the first token
+| waited for it (ttft bench marks); a tab shows the answer from the reply's
+| answer and its live tokens meanwhile, the event is for the other devices.
+*/
+const STARTED_WITHIN_MS = 50
+
+class StartedEvent {
+  #release: (() => void) | null = null
+  #written = false
+  #soon = false
+  #timer: NodeJS.Timeout
+
+  /* `write` queues the event and returns the release of the store hold. */
+  constructor(protected writeEvent: () => () => void) {
+    this.#timer = setTimeout(() => this.write(), STARTED_WITHIN_MS)
+  }
+
+  /* Queues the event now, once. */
+  write() {
+    if (this.#written) return
+    this.#written = true
+    clearTimeout(this.#timer)
+    this.#release = this.writeEvent()
+  }
+
+  /* Queues it at the end of this turn, once the frames of this turn went out. */
+  soon() {
+    if (this.#written || this.#soon) return
+    this.#soon = true
+    setImmediate(() => this.write())
+  }
+
+  release() {
+    this.#release?.()
+    this.#release = null
   }
 }
