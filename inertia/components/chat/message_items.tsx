@@ -9,7 +9,7 @@ import {
   RotateCcwIcon,
   SquareIcon,
 } from 'lucide-react'
-import { useState, type KeyboardEvent } from 'react'
+import { useState, type KeyboardEvent, type ReactNode } from 'react'
 import { CopyButton } from '~/components/markdown/copy_button'
 import { Markdown } from '~/components/markdown/markdown'
 import { Button } from '~/components/ui/button'
@@ -163,6 +163,7 @@ export function AssistantMessage() {
   const text = useLiveText(id, stored, streaming)
   const actions = useBranchActionsContext()
   const modelName = useModelName(custom.model)
+  const retry = actions ? () => actions.regenerate(id) : null
 
   return (
     <MessagePrimitive.Root
@@ -183,21 +184,9 @@ export function AssistantMessage() {
       {text !== '' && <Markdown text={text} className="text-[15px] leading-relaxed" />}
       {streaming && text === '' && <TypingDots />}
       {custom.status === 'error' && (
-        <div
-          className="flex flex-wrap items-center gap-2 rounded-xl border border-destructive/30 bg-destructive/5 px-3 py-2 text-sm text-destructive"
-          data-testid="message-error"
-        >
-          <CircleAlertIcon className="size-4 shrink-0" aria-hidden="true" />
-          <span className="min-w-0 flex-1">
-            {custom.error || 'The answer could not be completed.'}
-          </span>
-          {actions && (
-            <Button variant="outline" size="sm" onClick={() => actions.regenerate(id)}>
-              <RotateCcwIcon />
-              Retry
-            </Button>
-          )}
-        </div>
+        <RetryNote tone="error" testId="message-error" onRetry={retry}>
+          {custom.error || 'The answer could not be completed.'}
+        </RetryNote>
       )}
       {custom.status === 'stopped' && (
         <p className="text-xs text-muted-foreground" data-testid="message-ended">
@@ -209,20 +198,9 @@ export function AssistantMessage() {
        * offered again as an error is. A stopped one was their choice; Regenerate is below it.
        */}
       {custom.status === 'interrupted' && (
-        <div
-          className="flex flex-wrap items-center gap-2 rounded-xl border border-border bg-muted/40 px-3 py-2 text-sm text-muted-foreground"
-          data-testid="message-ended"
-        >
-          <span className="min-w-0 flex-1">
-            Interrupted — the server restarted before this answer finished
-          </span>
-          {actions && (
-            <Button variant="outline" size="sm" onClick={() => actions.regenerate(id)}>
-              <RotateCcwIcon />
-              Retry
-            </Button>
-          )}
-        </div>
+        <RetryNote tone="muted" testId="message-ended" onRetry={retry}>
+          Interrupted — the server restarted before this answer finished
+        </RetryNote>
       )}
       <div
         className={cn(
@@ -289,5 +267,39 @@ function TypingDots() {
         />
       ))}
     </span>
+  )
+}
+
+/* How an answer ended when it did not complete, with Retry (a regenerate) when the thread allows it. */
+function RetryNote({
+  tone,
+  testId,
+  onRetry,
+  children,
+}: {
+  tone: 'error' | 'muted'
+  testId: string
+  onRetry: (() => void) | null
+  children: ReactNode
+}) {
+  return (
+    <div
+      className={cn(
+        'flex flex-wrap items-center gap-2 rounded-xl border px-3 py-2 text-sm',
+        tone === 'error'
+          ? 'border-destructive/30 bg-destructive/5 text-destructive'
+          : 'border-border bg-muted/40 text-muted-foreground'
+      )}
+      data-testid={testId}
+    >
+      {tone === 'error' && <CircleAlertIcon className="size-4 shrink-0" aria-hidden="true" />}
+      <span className="min-w-0 flex-1">{children}</span>
+      {onRetry && (
+        <Button variant="outline" size="sm" onClick={onRetry}>
+          <RotateCcwIcon />
+          Retry
+        </Button>
+      )}
+    </div>
   )
 }

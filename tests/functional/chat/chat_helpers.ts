@@ -238,6 +238,18 @@ export async function openLive(
   }
 }
 
+/* Sends a reply frame on the socket; resolves with the answer to it (replied or reply_error). */
+export function replyFrame(live: LiveClient, frame: Record<string, unknown>) {
+  const seen = live.frames.length
+  live.send({ type: 'reply', ...frame })
+  return live.next(
+    (candidate) =>
+      live.frames.indexOf(candidate) >= seen &&
+      (candidate.type === 'replied' || candidate.type === 'reply_error') &&
+      candidate.assistantMessageId === frame.assistantMessageId
+  )
+}
+
 /* The text a tab shows from the live frames of one answer: snapshots replace, tokens append. */
 export function liveText(frames: any[], messageId: string) {
   let text = ''

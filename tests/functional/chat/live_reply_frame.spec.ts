@@ -10,6 +10,7 @@ import {
   messageRow,
   openLive,
   reply,
+  replyFrame,
   sendUserMessage,
   type ChatUser,
   type LiveClient,
@@ -30,19 +31,6 @@ async function question(user: ChatUser, prompt: string) {
   const chatId = await createChat(user, { model: MODEL, title: 'Reply on the socket' })
   const messageId = await sendUserMessage(user, chatId, null, prompt)
   return { chatId, messageId }
-}
-
-/* Sends a reply frame; resolves with the answer to it (replied or reply_error). */
-function replyFrame(live: LiveClient, frame: Record<string, unknown>) {
-  const answerId = frame.assistantMessageId
-  const seen = live.frames.length
-  live.send({ type: 'reply', ...frame })
-  return live.next(
-    (candidate) =>
-      live.frames.indexOf(candidate) >= seen &&
-      (candidate.type === 'replied' || candidate.type === 'reply_error') &&
-      candidate.assistantMessageId === answerId
-  )
 }
 
 const answerFrames = (live: LiveClient, answerId: string) =>

@@ -8,10 +8,10 @@ import {
   finalMessage,
   liveText,
   openLive,
+  replyFrame,
   sendUserMessage,
   stop,
   waitUntil,
-  type LiveClient,
 } from '#tests/functional/chat/chat_helpers'
 
 /*
@@ -96,15 +96,3 @@ test.group('Answers read in the provider-stream worker', (group) => {
     assert.equal(row.content, shown.text)
   })
 })
-
-/* A reply frame on the socket (the browser's way: the answer streams to it from its first token). */
-function replyFrame(live: LiveClient, frame: Record<string, unknown>) {
-  const seen = live.frames.length
-  live.send({ type: 'reply', ...frame })
-  return live.next(
-    (candidate) =>
-      live.frames.indexOf(candidate) >= seen &&
-      (candidate.type === 'replied' || candidate.type === 'reply_error') &&
-      candidate.assistantMessageId === frame.assistantMessageId
-  )
-}
