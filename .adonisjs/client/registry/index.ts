@@ -30,6 +30,12 @@ const routes = {
     tokens: [{"old":"/sign-out","type":0,"val":"sign-out","end":""}],
     types: placeholder as Registry['auth.sign_out']['types'],
   },
+  'api.session': {
+    methods: ["GET","HEAD"],
+    pattern: '/api/session',
+    tokens: [{"old":"/api/session","type":0,"val":"api","end":""},{"old":"/api/session","type":0,"val":"session","end":""}],
+    types: placeholder as Registry['api.session']['types'],
+  },
   'auth.dev_sign_in': {
     methods: ["GET","HEAD"],
     pattern: '/dev-sign-in/:uid',

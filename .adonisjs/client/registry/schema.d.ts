@@ -55,6 +55,18 @@ export interface Registry {
       errorResponse: ExtractErrorResponse<Awaited<ReturnType<import('#auth/controllers/sign_out_controller').default['handle']>>>
     }
   }
+  'api.session': {
+    methods: ["GET","HEAD"]
+    pattern: '/api/session'
+    types: {
+      body: {}
+      paramsTuple: []
+      params: {}
+      query: {}
+      response: ExtractResponse<Awaited<ReturnType<import('#auth/controllers/session_controller').default['show']>>>
+      errorResponse: ExtractErrorResponse<Awaited<ReturnType<import('#auth/controllers/session_controller').default['show']>>>
+    }
+  }
   'auth.dev_sign_in': {
     methods: ["GET","HEAD"]
     pattern: '/dev-sign-in/:uid'
@@ -87,8 +99,8 @@ export interface Registry {
       paramsTuple: []
       params: {}
       query: {}
-      response: unknown
-      errorResponse: unknown
+      response: ExtractResponse<Awaited<ReturnType<import('#chat/controllers/chat_pages_controller').default['show']>>>
+      errorResponse: ExtractErrorResponse<Awaited<ReturnType<import('#chat/controllers/chat_pages_controller').default['show']>>>
     }
   }
   'chat.show': {
@@ -99,8 +111,8 @@ export interface Registry {
       paramsTuple: [ParamValue]
       params: { id: ParamValue }
       query: {}
-      response: unknown
-      errorResponse: unknown
+      response: ExtractResponse<Awaited<ReturnType<import('#chat/controllers/chat_pages_controller').default['show']>>>
+      errorResponse: ExtractErrorResponse<Awaited<ReturnType<import('#chat/controllers/chat_pages_controller').default['show']>>>
     }
   }
   'settings.keys': {

@@ -11,14 +11,8 @@ export interface ApiDefinition {
       store: typeof routes['auth.dev_sign_in.store']
     }
   }
-  chat: {
-    index: typeof routes['chat.index']
-    show: typeof routes['chat.show']
-  }
-  settings: {
-    keys: typeof routes['settings.keys']
-  }
   api: {
+    session: typeof routes['api.session']
     models: {
       index: typeof routes['api.models.index']
     }
@@ -32,5 +26,12 @@ export interface ApiDefinition {
       stop: typeof routes['api.chats.stop']
       branch: typeof routes['api.chats.branch']
     }
+  }
+  chat: {
+    index: typeof routes['chat.index']
+    show: typeof routes['chat.show']
+  }
+  settings: {
+    keys: typeof routes['settings.keys']
   }
 }
