@@ -88,6 +88,10 @@ test.group('How answers end, in the browser', (group) => {
     const recovered = await serverAnswer(interruptedId)
     assert.equal(recovered.status, 'interrupted')
 
+    const catalogRequests: string[] = []
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/models') catalogRequests.push(request.url())
+    })
     await openSeededChat(page, chatId)
     const interrupted = page.locator(
       `[data-testid="assistant-message"][data-message-id="${interruptedId}"][data-status="interrupted"]`
@@ -98,6 +102,8 @@ test.group('How answers end, in the browser', (group) => {
     assert.include(await note.innerText(), 'Interrupted')
     /* The model's catalog name, not its id. */
     await interrupted.getByTestId('message-model').getByText('Development emulator').waitFor()
+    /* The model picker and the names under answers share one catalog request. */
+    assert.lengthOf(catalogRequests, 1)
 
     /* Retry: a new version of the answer, complete this time, shown as 2/2. */
     await note.getByRole('button', { name: 'Retry' }).click()

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { CatalogEntry } from './catalog_types'
+import { fetchCatalog } from './catalog_request'
 
 /*
 | The model catalog for the signed-in user (GET /api/models), with each
@@ -9,27 +10,25 @@ export function useModelCatalog() {
   const [models, setModels] = useState<CatalogEntry[] | null>(null)
   const [error, setError] = useState<string | null>(null)
 
-  const reload = useCallback(async (signal?: AbortSignal) => {
+  // The request may be shared with other components: an unmounted one only stops listening.
+  const mounted = useRef(true)
+  const reload = useCallback(async () => {
     try {
-      const response = await fetch('/api/models', {
-        headers: { accept: 'application/json' },
-        credentials: 'same-origin',
-        signal,
-      })
-      if (!response.ok) throw new Error(`HTTP ${response.status}`)
-      const body = (await response.json()) as { data: CatalogEntry[] }
-      setModels(body.data)
+      const data = await fetchCatalog()
+      if (!mounted.current) return
+      setModels(data)
       setError(null)
-    } catch (reason) {
-      if ((reason as Error).name === 'AbortError') return
-      setError('The model list could not be loaded.')
+    } catch {
+      if (mounted.current) setError('The model list could not be loaded.')
     }
   }, [])
 
   useEffect(() => {
-    const controller = new AbortController()
-    void reload(controller.signal)
-    return () => controller.abort()
+    mounted.current = true
+    void reload()
+    return () => {
+      mounted.current = false
+    }
   }, [reload])
 
   return { models, error, reload: () => reload() }

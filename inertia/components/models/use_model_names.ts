@@ -1,12 +1,14 @@
 import { useSyncExternalStore } from 'react'
 import type { CatalogEntry } from './catalog_types'
+import { fetchCatalog, onCatalog } from './catalog_request'
 
 /*
 | Display names of catalog models by id ("Llama 3.3 70B Instruct" for
 | meta-llama/llama-3.3-70b-instruct), for labels such as the model under an
-| answer. The catalog (GET /api/models) is loaded once per page and shared by
-| every label: a thread of a thousand answers makes one request. Until it
-| has loaded, or when it cannot be (offline), a label shows the model id.
+| answer. The catalog (GET /api/models, catalog_request.ts) is loaded once
+| per page and shared by every label and the model picker: a thread of a
+| thousand answers makes one request. Until it has loaded, or when it
+| cannot be (offline), a label shows the model id.
 */
 
 type Names = ReadonlyMap<string, string>
@@ -20,19 +22,19 @@ const listeners = new Set<() => void>()
 /* After a failed load (offline), a label mounting later tries again, at most this often. */
 const RETRY_MS = 30_000
 
+function remember(models: CatalogEntry[]) {
+  names = new Map(models.map((model) => [model.id, model.name]))
+  loaded = true
+  for (const listener of listeners) listener()
+}
+
+// Whoever loads the catalog (the model picker too) fills the names: one request per page.
+onCatalog(remember)
+
 function load() {
   if (loaded || loading || Date.now() - failedAt < RETRY_MS) return
-  loading = fetch('/api/models', {
-    headers: { accept: 'application/json' },
-    credentials: 'same-origin',
-  })
-    .then(async (response) => {
-      if (!response.ok) throw new Error(`HTTP ${response.status}`)
-      const body = (await response.json()) as { data: CatalogEntry[] }
-      names = new Map(body.data.map((model) => [model.id, model.name]))
-      loaded = true
-      for (const listener of listeners) listener()
-    })
+  loading = fetchCatalog()
+    .then(() => {})
     .catch(() => {
       failedAt = Date.now()
     })
