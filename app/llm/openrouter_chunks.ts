@@ -1,13 +1,23 @@
+import {
+  request as httpRequest,
+  Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http'
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https'
+import { createParser } from 'eventsource-parser'
+
 /*
-| One OpenRouter Chat Completions stream chunk (the `data` of one server-sent
-| event), read as @openrouter/ai-sdk-provider's doStream reads it: the text
-| delta, the finish reason mapped to the unified one, the usage totals, and
-| a failure for a chunk that is not JSON, not a chunk, or an error chunk.
+| One OpenRouter Chat Completions stream on the wire: the request, and each
+| chunk (the `data` of one server-sent event) read as
+| @openrouter/ai-sdk-provider's doStream reads it: the text delta, the
+| finish reason mapped to the unified one, the usage totals, and a failure
+| for a chunk that is not JSON, not a chunk, an error chunk, or a cut.
 |
-| Plain data in, plain data out (no class instances, no closures): the same
-| code runs on the event loop (openrouter_sse.ts) and in the provider-stream
-| worker (openrouter_stream_worker.ts), whose results cross a MessagePort.
-| `chunkFailureError` turns a failure into the error the SDK would report.
+| The same code runs on the event loop (openrouter_sse.ts) and in the
+| provider-stream worker (openrouter_stream_worker.ts). The state is plain
+| data (no class instances), as the worker's results cross a MessagePort;
+| openrouter_sse.ts turns a failure into the error the SDK would report.
 */
 
 export type ChunkFailure =
@@ -150,4 +160,73 @@ export function readChunkData(data: string, state: ChunkState): string {
   }
   const text = choice?.delta?.content
   return typeof text === 'string' ? text : ''
+}
+
+/* Keep-alive pools as Node's fetch keeps them (no limit per origin), one per thread. */
+const agents = {
+  http: new HttpAgent({ keepAlive: true, maxSockets: Infinity }),
+  https: new HttpsAgent({ keepAlive: true, maxSockets: Infinity }),
+}
+
+/* The streaming call's POST, on this thread's keep-alive pool (the caller ends it with the body). */
+export function providerRequest(url: URL, headers: Record<string, string>): ClientRequest {
+  const secure = url.protocol === 'https:'
+  return (secure ? httpsRequest : httpRequest)(url, {
+    method: 'POST',
+    headers,
+    agent: secure ? agents.https : agents.http,
+  })
+}
+
+/* A 2xx `text/event-stream` answer: the one kind read as a stream; any other is read whole. */
+export function isEventStream(response: IncomingMessage): boolean {
+  const status = response.statusCode ?? 0
+  return (
+    status >= 200 &&
+    status < 300 &&
+    /^text\/event-stream\b/i.test(response.headers['content-type'] ?? '')
+  )
+}
+
+/*
+| Reads an event stream's chunks into `state`, handing each text delta to
+| `onText` (false: stop reading and let the connection go). `onEnd` runs
+| once: when the stream ends, stops, or is cut (the connection closed before
+| its end: state.failure is then a cut). Events are parsed as the SDK parses
+| them (the same library), minus the web streams.
+*/
+export function readEventStream(
+  body: IncomingMessage,
+  state: ChunkState,
+  onText: (text: string) => boolean | void,
+  onEnd: () => void
+) {
+  let ended = false
+  const end = (cut: boolean) => {
+    if (ended) return
+    ended = true
+    if (cut) {
+      state.finishReason = 'error'
+      state.failure = { kind: 'cut' }
+    }
+    onEnd()
+  }
+  const parser = createParser({
+    onEvent: (event) => {
+      if (ended) return
+      const text = readChunkData(event.data, state)
+      if (!text || onText(text) !== false) return
+      end(false)
+      body.destroy()
+    },
+  })
+  body.setEncoding('utf8')
+  body.on('data', (chunk: string) => {
+    if (!ended) parser.feed(chunk)
+  })
+  body.once('end', () => end(false))
+  body.once('close', () => end(!body.complete))
+  body.once('error', () => {
+    // 'close' follows and tells a cut from an end.
+  })
 }

@@ -1,10 +1,14 @@
-import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http'
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https'
+import type { IncomingMessage } from 'node:http'
 import { JSONParseError, TypeValidationError } from 'ai'
-import { createParser } from 'eventsource-parser'
 import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
-import { newChunkState, readChunkData, type ChunkFailure } from '#llm/openrouter_chunks'
+import {
+  isEventStream,
+  newChunkState,
+  providerRequest,
+  readEventStream,
+  type ChunkFailure,
+} from '#llm/openrouter_chunks'
 import {
   OpenRouterWorkerTransport,
   RemoteBodyCutError,
@@ -149,12 +153,6 @@ export function expectSseBody(
   return handoff
 }
 
-/* Keep-alive pools as Node's fetch keeps them (no limit per origin). */
-const agents = {
-  http: new HttpAgent({ keepAlive: true, maxSockets: Infinity }),
-  https: new HttpsAgent({ keepAlive: true, maxSockets: Infinity }),
-}
-
 /*
 | The `fetch` given to the OpenRouter provider. A call nobody registered goes
 | to the global fetch as is. A registered one is sent with node:http(s) (here
@@ -184,8 +182,7 @@ export const openRouterFetch: typeof fetch = async (input, init) => {
   }
   const status = response.statusCode ?? 0
   const init2 = { status, statusText: response.statusMessage ?? '', headers: responseHeaders }
-  const eventStream = /^text\/event-stream\b/i.test(response.headers['content-type'] ?? '')
-  if (status >= 200 && status < 300 && eventStream) {
+  if (isEventStream(response)) {
     await handoff.start(response)
     return new Response('', init2)
   }
@@ -241,12 +238,7 @@ async function sendFromWorker(
 function send(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal) {
   return new Promise<IncomingMessage>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)
-    const secure = url.protocol === 'https:'
-    const req = (secure ? httpsRequest : httpRequest)(url, {
-      method: 'POST',
-      headers,
-      agent: secure ? agents.https : agents.http,
-    })
+    const req = providerRequest(url, headers)
     const onAbort = () => {
       req.destroy()
       reject(signal.reason)
@@ -369,27 +361,6 @@ export const readOpenRouterSse: SseReader = (body, signal, onText) => {
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
 
-    // Server-sent events parsed as the SDK parses them (the same library), minus the web streams.
-    const parser = createParser({
-      onEvent: (event) => {
-        if (settled) return
-        const text = readChunkData(event.data, state)
-        if (!text || onText(text) !== false) return
-        finish()
-        body.destroy()
-      },
-    })
-    body.setEncoding('utf8')
-    body.on('data', (chunk: string) => {
-      if (!settled) parser.feed(chunk)
-    })
-    body.once('end', () => finish())
-    body.once('close', () => {
-      if (!body.complete) finish(terminated())
-      else finish()
-    })
-    body.once('error', () => {
-      // 'close' follows and tells a cut from an end.
-    })
+    readEventStream(body, state, onText, () => finish())
   })
 }

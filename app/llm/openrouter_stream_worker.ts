@@ -1,13 +1,11 @@
 import { parentPort } from 'node:worker_threads'
+import type { ClientRequest, IncomingMessage } from 'node:http'
 import {
-  request as httpRequest,
-  Agent as HttpAgent,
-  type ClientRequest,
-  type IncomingMessage,
-} from 'node:http'
-import { request as httpsRequest, Agent as HttpsAgent } from 'node:https'
-import { createParser } from 'eventsource-parser'
-import { newChunkState, readChunkData } from '#llm/openrouter_chunks'
+  isEventStream,
+  newChunkState,
+  providerRequest,
+  readEventStream,
+} from '#llm/openrouter_chunks'
 import { WorkerOp, type ToWorker } from '#llm/openrouter_stream_protocol'
 
 /*
@@ -19,11 +17,6 @@ import { WorkerOp, type ToWorker } from '#llm/openrouter_stream_protocol'
 */
 
 const port = parentPort!
-
-const agents = {
-  http: new HttpAgent({ keepAlive: true, maxSockets: Infinity }),
-  https: new HttpsAgent({ keepAlive: true, maxSockets: Infinity }),
-}
 
 interface Stream {
   request: ClientRequest
@@ -51,21 +44,13 @@ const push = (...record: unknown[]) => {
 }
 
 function open(id: number, url: string, headers: Record<string, string>, body: string) {
-  const target = new URL(url)
-  const secure = target.protocol === 'https:'
-  const request = (secure ? httpsRequest : httpRequest)(target, {
-    method: 'POST',
-    headers,
-    agent: secure ? agents.https : agents.http,
-  })
+  const request = providerRequest(new URL(url), headers)
   const stream: Stream = { request, response: null, closed: false }
   streams.set(id, stream)
   request.once('response', (response) => {
     stream.response = response
     if (stream.closed) return void response.destroy()
-    const status = response.statusCode ?? 0
-    const eventStream = /^text\/event-stream\b/i.test(response.headers['content-type'] ?? '')
-    if (status >= 200 && status < 300 && eventStream) readEvents(id, stream, response)
+    if (isEventStream(response)) readEvents(id, stream, response)
     else readWhole(id, stream, response)
   })
   request.once('error', (error: Error & { code?: string }) => {
@@ -85,34 +70,17 @@ function readEvents(id: number, stream: Stream, response: IncomingMessage) {
     response.rawHeaders
   )
   const state = newChunkState()
-  let ended = false
-  const end = (cut: boolean) => {
-    if (ended) return
-    ended = true
-    streams.delete(id)
-    if (stream.closed) return
-    if (cut) {
-      state.finishReason = 'error'
-      state.failure = { kind: 'cut' }
-    }
-    push(WorkerOp.End, id, state)
-  }
-  const parser = createParser({
-    onEvent: (event) => {
-      if (ended || stream.closed) return
-      const text = readChunkData(event.data, state)
-      if (text) push(WorkerOp.Text, id, text)
+  readEventStream(
+    response,
+    state,
+    (text) => {
+      if (!stream.closed) push(WorkerOp.Text, id, text)
     },
-  })
-  response.setEncoding('utf8')
-  response.on('data', (chunk: string) => {
-    if (!ended && !stream.closed) parser.feed(chunk)
-  })
-  response.once('end', () => end(false))
-  response.once('close', () => end(!response.complete))
-  response.once('error', () => {
-    // 'close' follows and tells a cut from an end.
-  })
+    () => {
+      streams.delete(id)
+      if (!stream.closed) push(WorkerOp.End, id, state)
+    }
+  )
 }
 
 function readWhole(id: number, stream: Stream, response: IncomingMessage) {
