@@ -15,7 +15,6 @@ type Names = ReadonlyMap<string, string>
 
 let names: Names = new Map()
 let loaded = false
-let loading: Promise<void> | null = null
 let failedAt = 0
 const listeners = new Set<() => void>()
 
@@ -32,15 +31,11 @@ function remember(models: CatalogEntry[]) {
 onCatalog(remember)
 
 function load() {
-  if (loaded || loading || Date.now() - failedAt < RETRY_MS) return
-  loading = fetchCatalog()
-    .then(() => {})
-    .catch(() => {
-      failedAt = Date.now()
-    })
-    .finally(() => {
-      loading = null
-    })
+  // Requests at the same moment are one (fetchCatalog); `remember` takes the answer.
+  if (loaded || Date.now() - failedAt < RETRY_MS) return
+  fetchCatalog().catch(() => {
+    failedAt = Date.now()
+  })
 }
 
 function subscribe(listener: () => void) {
