@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
+import { startAppProcess, stopAppProcess } from '#tests/support/app_process'
 import db from '@adonisjs/lucid/services/db'
 import { events, schema, tables } from '#shared/livestore/schema'
 import { InvalidServerEventError, SyncService } from '#sync/services/sync_service'
@@ -30,45 +30,6 @@ const chunkBackendIds = (device: Device) =>
       .filter((frame) => frame._tag === 'Chunk')
       .map((frame) => frame.values[0].backendId as string)
   )
-
-/* A second server process on the same database (bin/server.ts, like `npm start`). */
-async function startServerProcess(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
-    cwd: app.appRoot.pathname,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: 'localhost',
-      APP_URL: `http://localhost:${port}`,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr!.on('data', (chunk) => (stderr += chunk))
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${stderr}`)
-      try {
-        const response = await fetch(`http://localhost:${port}/`)
-        await response.arrayBuffer()
-        return true
-      } catch {
-        return false
-      }
-    },
-    'the second server to listen',
-    60_000
-  )
-  return child
-}
-
-async function stopServerProcess(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.exitCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill(signal)
-  await exited
-}
 
 test.group('Sync with the stock LiveStore client', (group) => {
   const devices: Device[] = []
@@ -534,7 +495,8 @@ test.group('Sync with the stock LiveStore client', (group) => {
     const user = await signedInUser()
     const port = Number(process.env.PORT ?? 3334) + 90
     const url = `ws://localhost:${port}/livestore-sync`
-    let server = await startServerProcess(port)
+    // A second server process on the same database (bin/server.ts, like `npm start`).
+    let server = await startAppProcess(port, {})
     try {
       const laptop = await open(user, { url })
       laptop.store.commit(
@@ -543,11 +505,11 @@ test.group('Sync with the stock LiveStore client', (group) => {
       await waitFor(async () => (await serverHead(user)) === 1, 'pushed before the restart')
 
       // A crash, not a clean shutdown.
-      await stopServerProcess(server, 'SIGKILL')
+      await stopAppProcess(server, 'SIGKILL')
       laptop.store.commit(
         events.chatCreated({ id: randomUUID(), title: 'While down', model: 'm', createdAt: 2 })
       )
-      server = await startServerProcess(port)
+      server = await startAppProcess(port, {})
 
       await waitFor(async () => (await serverHead(user)) === 2, 'pushed after the restart', 60_000)
       const phone = await open(user, { url })
@@ -563,7 +525,7 @@ test.group('Sync with the stock LiveStore client', (group) => {
       assert.deepEqual([...backendIds], [row.backend_id])
     } finally {
       await Promise.all(devices.splice(0).map((device) => device.close()))
-      await stopServerProcess(server, 'SIGTERM')
+      await stopAppProcess(server, 'SIGTERM')
     }
   }).timeout(120_000)
 })
