@@ -58,14 +58,25 @@ test.group('WAL checkpointer', (group) => {
     // ~2 MB in many commits: well past the 1,000 pages where the connection would checkpoint itself.
     for (let index = 0; index < 500; index++) insert.run('x'.repeat(4000))
 
+    /*
+    | The worker checkpoints while the inserts run, so a full checkpoint of an
+    | early part of the log may already be queued: wait for the file to hold
+    | every page the connection now has, which only a checkpoint can do here.
+    */
+    const { page_count: pages } = main.prepare('PRAGMA page_count').get() as { page_count: number }
+    const { page_size: pageSize } = main.prepare('PRAGMA page_size').get() as { page_size: number }
+    assert.isAbove(pages * pageSize, sizeBefore + 1_500_000)
     const deadline = Date.now() + 10_000
-    while (!reports.some((report) => report.log > 500 && report.checkpointed === report.log)) {
+    while (
+      statSync(file).size < pages * pageSize ||
+      !reports.some((report) => report.log > 0 && report.checkpointed === report.log)
+    ) {
       if (Date.now() > deadline)
-        assert.fail(`no full checkpoint: ${JSON.stringify(reports.slice(-3))}`)
+        assert.fail(
+          `file ${statSync(file).size} of ${pages * pageSize} bytes: ${JSON.stringify(reports.slice(-3))}`
+        )
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    // The rows are in the database file itself now, not only in the log.
-    assert.isAbove(statSync(file).size, sizeBefore + 1_500_000)
 
     await checkpointer.stop()
     assert.equal(autoCheckpoint(), AUTO_CHECKPOINT_PAGES)
