@@ -23,6 +23,11 @@ export const plugins: Config['plugins'] = [
   authApiClient(app),
   browserClient({
     runInSuites: ['browser'],
+    /*
+    | page.assert* retries for 5 s by default; a page component loaded lazily
+    | from Vite on a busy two-core machine can take longer than that.
+    */
+    assertions: { timeout: 30_000 },
     launcher: (config) =>
       chromium.launch({
         ...config,

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import limiter from '@adonisjs/limiter/services/main'
 import { watchCsp } from '#tests/browser/support/csp_watch'
-import { openSeededChat, seedChat, signIn, userIdFor } from '#tests/browser/support/chat_seed'
+import {
+  clipboardOnce,
+  openSeededChat,
+  seedChat,
+  signIn,
+  userIdFor,
+} from '#tests/browser/support/chat_seed'
 
 /*
 | How answers render: markdown (GFM), Shiki code blocks with copy buttons,
@@ -85,12 +91,10 @@ test.group('Chat rendering', (group) => {
 
     /* Copy buttons: the code block's and the whole answer's. */
     await block.getByTestId('copy-code').click()
-    await block.locator('[data-testid="copy-code"][data-copied]').waitFor()
-    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), CODE)
+    assert.equal(await clipboardOnce(page, CODE), CODE)
     await answer.hover()
     await answer.getByTestId('copy-message').click()
-    await answer.locator('[data-testid="copy-message"][data-copied]').waitFor()
-    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), ANSWER)
+    assert.equal(await clipboardOnce(page, ANSWER), ANSWER)
 
     /* KaTeX: one inline formula and one display formula, laid out by its stylesheet. */
     assert.equal(await answer.locator('.katex-display').count(), 1)

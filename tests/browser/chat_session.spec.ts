@@ -64,6 +64,7 @@ test.group('Session end on a chat page', (group) => {
       () => live.connectionCount > 0
     )
     const other = await browserContext.newPage()
+    other.setDefaultTimeout(90_000)
     cleanup(() => other.close())
     await other.goto('/chat')
     await waitForPhase(other, 'saved')

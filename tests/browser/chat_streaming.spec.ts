@@ -9,7 +9,12 @@ import app from '@adonisjs/core/services/app'
 import { LiveSocketServer } from '#chat/services/live_socket_server'
 import { devEmulator } from '#llm/emulator/dev_emulator'
 import { watchCsp } from '#tests/browser/support/csp_watch'
-import { composer, signIn } from '#tests/browser/support/chat_seed'
+import {
+  clipboardOnce,
+  composer,
+  liveSocketReady,
+  signIn,
+} from '#tests/browser/support/chat_seed'
 import { upgradeSwitch } from '#tests/browser/support/upgrade_switch'
 
 /*
@@ -87,6 +92,7 @@ test.group('Answers stream into the thread', (group) => {
     await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await signIn(browserContext, `stream-${randomUUID()}@example.com`)
     const posted = postedReplies(page)
+    await liveSocketReady(page)
 
     const prompt = 'Tell me about streaming [[tokens:160]] [[tps:20]]'
     await startEmulatorChat(page, prompt)
@@ -110,7 +116,7 @@ test.group('Answers stream into the thread', (group) => {
     await answer(page).hover()
     await answer(page).getByRole('button', { name: 'Regenerate answer' }).waitFor()
     await answer(page).getByRole('button', { name: 'Copy answer' }).click()
-    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), full)
+    assert.equal(await clipboardOnce(page, full), full)
     /* The reply went on the tab's open /live socket, not as a request. */
     assert.deepEqual(posted, [])
 

@@ -20,6 +20,7 @@ test.group('Settings: API keys', (group) => {
   test('add, see masked, use in the picker, delete', async ({ visit, browserContext, assert }) => {
     const csp = await watchCsp(browserContext)
     const page = await visit('/sign-in?return_to=%2Fsettings%2Fkeys')
+    page.setDefaultTimeout(90_000)
     await page.waitForURL(/\/dev-sign-in\//)
     await page.getByLabel('Email').fill(`keys-${randomUUID()}@example.com`)
     await page.getByRole('button', { name: 'Continue' }).click()

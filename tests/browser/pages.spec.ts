@@ -9,6 +9,7 @@ test.group('Pages', () => {
   }) => {
     const csp = await watchCsp(browserContext)
     const page = await browserContext.newPage()
+    page.setDefaultTimeout(90_000)
 
     const response = await page.goto('/no-such-page')
     assert.equal(response?.status(), 404)
@@ -29,6 +30,7 @@ test.group('Pages', () => {
   }) => {
     const csp = await watchCsp(browserContext)
     const page = await browserContext.newPage()
+    page.setDefaultTimeout(90_000)
     await page.emulateMedia({ colorScheme: 'dark' })
 
     /*
@@ -61,6 +63,7 @@ test.group('Pages', () => {
   }) => {
     const csp = await watchCsp(browserContext)
     const page = await browserContext.newPage()
+    page.setDefaultTimeout(90_000)
     await page.emulateMedia({ colorScheme: 'light' })
     await page.goto('/')
     await page.assertTextContains('h1', 'Every model')
@@ -86,6 +89,7 @@ test.group('Pages', () => {
   }) => {
     const csp = await watchCsp(browserContext)
     const page = await browserContext.newPage()
+    page.setDefaultTimeout(90_000)
     const response = await page.goto('/')
     await page.assertTextContains('h1', 'Every model')
     const policy = response?.headers()['content-security-policy'] ?? ''

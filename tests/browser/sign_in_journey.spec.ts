@@ -16,6 +16,7 @@ test.group('Sign-in journey', (group) => {
     const email = `visitor-${randomUUID()}@example.com`
 
     const page = await visit('/')
+    page.setDefaultTimeout(90_000)
     await page.assertTextContains('h1', 'Every model')
     await page.assertVisible(page.getByText('Bring your own keys', { exact: false }).first())
 
@@ -54,6 +55,7 @@ test.group('Sign-in journey', (group) => {
     const csp = await watchCsp(browserContext)
 
     const page = await visit('/sign-in')
+    page.setDefaultTimeout(90_000)
     await page.waitForURL(/\/dev-sign-in\//)
     await page.getByLabel('Email').fill(`returning-${randomUUID()}@example.com`)
     await page.getByRole('button', { name: 'Continue' }).click()

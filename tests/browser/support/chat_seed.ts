@@ -28,10 +28,52 @@ export function opfsEntries(page: Page): Promise<string[]> {
 }
 
 /* Signs in through the development OpenID Connect provider, as a person would. */
+/* Per page: settles once the tab's /live socket has been named by its hello frame. */
+const liveNamed = new WeakMap<Page, Promise<void>>()
+
+function watchLiveHello(page: Page) {
+  const named = new Promise<void>((resolve) => {
+    page.on('websocket', (socket) => {
+      if (new URL(socket.url()).pathname !== '/live') return
+      socket.on('framereceived', ({ payload }) => {
+        if (String(payload).includes('"type":"hello"')) resolve()
+      })
+    })
+  })
+  liveNamed.set(page, named)
+}
+
+/**
+ * Waits until the page's /live socket is open and named (a page from `signIn`). A reply sent
+ * before that waits for it only briefly, then goes as a POST: tests that expect the socket path
+ * wait for this first, so a slow machine does not turn them into the POST path.
+ */
+export async function liveSocketReady(page: Page) {
+  const named = liveNamed.get(page)
+  if (!named) throw new Error('liveSocketReady: the page was not opened by signIn')
+  await named
+}
+
+/**
+ * The clipboard's text once it equals `expected`, or what it holds after 30 s. The copy buttons
+ * write asynchronously, and their "copied" mark lasts only 1.5 s: the clipboard is what counts.
+ */
+export async function clipboardOnce(page: Page, expected: string) {
+  const deadline = Date.now() + 30_000
+  let text = ''
+  while (Date.now() < deadline) {
+    text = await page.evaluate<string>('navigator.clipboard.readText()')
+    if (text === expected) break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return text
+}
+
 export async function signIn(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage()
   /* Generous: test runs share a small machine, and Chromium boots LiveStore's workers slowly. */
   page.setDefaultTimeout(90_000)
+  watchLiveHello(page)
   await page.goto('/sign-in')
   await page.waitForURL(/\/dev-sign-in\//)
   await page.getByLabel('Email').fill(email)

@@ -32,6 +32,16 @@ import {
 const MODEL = 'meta-llama/llama-3.3-70b-instruct'
 const PLATFORM_KEY = 'sk-or-platform-secret-7f3a9c2e1d'
 
+/*
+| Fast checkpoints, and stall and title limits a busy CI machine cannot trip
+| by accident; the tests of those limits set short ones of their own.
+*/
+const testSettings = () => new GenerationSettings(5_000, 60_000, 100, 5_000)
+const withSettings = (settings: GenerationSettings) => {
+  app.container.swap(GenerationSettings, () => settings)
+  return () => app.container.swap(GenerationSettings, testSettings)
+}
+
 /* The chat completion requests the emulator received whose last user message contains `marker`. */
 function requestsFor(emulator: LlmEmulator, marker: string) {
   return emulator.requests.filter((request) => {
@@ -59,7 +69,7 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
   group.setup(async () => {
     const started = await startEmulatorForApp({ platformKeys: { openrouter: PLATFORM_KEY } })
     emulator = started.emulator
-    app.container.swap(GenerationSettings, () => new GenerationSettings(400, 60_000, 100, 250))
+    app.container.swap(GenerationSettings, testSettings)
     return async () => {
       app.container.restore(GenerationSettings)
       await started.stop()
@@ -160,7 +170,7 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
   test('a tab attaching mid-answer gets the text so far, then the rest', async ({ assert }) => {
     const alice = await chatUser('alice')
     const chatId = await createChat(alice, { model: MODEL, title: 'Late tab' })
-    const question = await sendUserMessage(alice, chatId, null, 'Late [[tokens:60]] [[tps:60]]')
+    const question = await sendUserMessage(alice, chatId, null, 'Late [[tokens:150]] [[tps:60]]')
     const answerId = randomUUID()
     const first = await openLive(alice)
     assert.equal(await replyStatus(alice, chatId, question, { assistantMessageId: answerId }), 202)
@@ -336,7 +346,10 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
 
   test('provider failures end the answer with status error and a clear reason', async ({
     assert,
+    cleanup,
   }) => {
+    // No token for 400 ms is a stall here: the emulator's stalls never end.
+    cleanup(withSettings(new GenerationSettings(400, 60_000, 100, 5_000)))
     const alice = await chatUser('alice')
     const live = await openLive(alice)
     const cases = [
@@ -535,7 +548,10 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
 
   test('an automatic title after the first exchange, unless the user renamed the chat', async ({
     assert,
+    cleanup,
   }) => {
+    let restoreSettings = () => {}
+    cleanup(() => restoreSettings())
     const alice = await chatUser('alice')
     const text = 'Plan a trip to Lisbon in spring [[tokens:6]]'
     const chatId = await createChat(alice, { model: MODEL, title: titleFromMessage(text) })
@@ -555,7 +571,8 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
     assert.lengthOf(renamed, 1)
 
     // The title call times out (the model is slow to start): the first words of the message.
-    const slow = 'Why does my sourdough collapse overnight [[ttft:350]] [[tokens:3]]'
+    restoreSettings = withSettings(new GenerationSettings(5_000, 60_000, 100, 250))
+    const slow = 'Why does my sourdough collapse overnight [[ttft:1000]] [[tokens:3]]'
     const slowChat = await createChat(alice, { model: MODEL, title: titleFromMessage(slow) })
     const slowQuestion = await sendUserMessage(alice, slowChat, null, slow)
     const slowAnswer = randomUUID()
@@ -567,6 +584,7 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
     })
     const slowRow = await db.from('chats').where('id', slowChat).first()
     assert.equal(slowRow.title, 'Why does my sourdough collapse overnight')
+    restoreSettings()
 
     // An answer that failed gives no title: the chat keeps its name.
     const failing = 'Broken [[fail:500]]'

@@ -148,7 +148,7 @@ test.group('Live channel and durable events under many answers', (group) => {
       Array.from({ length: 30 }, async (_, index) => {
         const answerId = await startAnswer(
           alice,
-          `Many ${index} [[tokens:${60 + index}]] [[tps:100]]`
+          `Many ${index} [[ttft:500]] [[tokens:${60 + index}]] [[tps:50]]`
         )
         for (const tab of tabs) tab.send({ type: 'subscribe', messageId: answerId, fromSeq: 0 })
         return answerId

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
-import { startAppProcess, stopAppProcess } from '#tests/support/app_process'
+import { freePort, startAppProcess, stopAppProcess } from '#tests/support/app_process'
 import db from '@adonisjs/lucid/services/db'
 import { events, schema, tables } from '#shared/livestore/schema'
 import { InvalidServerEventError, SyncService } from '#sync/services/sync_service'
@@ -141,6 +141,11 @@ test.group('Sync with the stock LiveStore client', (group) => {
         () => laptop.received.some((f) => f._tag === 'Chunk' && f.values[0].batch.length === 1),
         'echo'
       )
+      // The echo reached the socket; close only once the device has taken it in as its head.
+      await waitFor(() => {
+        const status = laptop.store.syncStatus()
+        return status.pendingCount === 0 && status.upstreamHead.replace(/r\d+$/, '') === 'e1'
+      }, 'laptop at the server head')
       await laptop.close()
 
       const phone = await open(user)
@@ -493,7 +498,7 @@ test.group('Sync with the stock LiveStore client', (group) => {
     assert,
   }) => {
     const user = await signedInUser()
-    const port = Number(process.env.PORT ?? 3334) + 90
+    const port = await freePort()
     const url = `ws://localhost:${port}/livestore-sync`
     // A second server process on the same database (bin/server.ts, like `npm start`).
     let server = await startAppProcess(port, {})

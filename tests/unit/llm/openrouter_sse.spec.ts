@@ -253,6 +253,8 @@ async function run(name: string, path: Path, stopAfter = Infinity) {
 
 test.group('OpenRouter event stream read without the web-stream pipeline', (group) => {
   group.setup(async () => {
+    // The tests pick the path per call; the suites after these get the app's own threshold back.
+    const threshold = streamWorker.threshold
     await streamWorker.warm()
     server = createServer((req, res) => {
       let body = ''
@@ -271,7 +273,7 @@ test.group('OpenRouter event stream read without the web-stream pipeline', (grou
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`
     return async () => {
-      streamWorker.threshold = Infinity
+      streamWorker.threshold = threshold
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   })
