@@ -9,12 +9,7 @@ import app from '@adonisjs/core/services/app'
 import { LiveSocketServer } from '#chat/services/live_socket_server'
 import { devEmulator } from '#llm/emulator/dev_emulator'
 import { watchCsp } from '#tests/browser/support/csp_watch'
-import {
-  clipboardOnce,
-  composer,
-  liveSocketReady,
-  signIn,
-} from '#tests/browser/support/chat_seed'
+import { clipboardOnce, composer, liveSocketReady, signIn } from '#tests/browser/support/chat_seed'
 import { upgradeSwitch } from '#tests/browser/support/upgrade_switch'
 
 /*
