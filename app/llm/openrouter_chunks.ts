@@ -1,3 +1,4 @@
+import { aliveSignal } from '#llm/alive_signal'
 import {
   request as httpRequest,
   Agent as HttpAgent,
@@ -211,18 +212,26 @@ export function readEventStream(
     }
     onEnd()
   }
+  // Bytes with no text in them (reasoning, keep-alive comments) still show the provider is working.
+  const alive = aliveSignal(onText)
+  let spoke = false
   const parser = createParser({
     onEvent: (event) => {
       if (ended) return
       const text = readChunkData(event.data, state)
-      if (!text || onText(text) !== false) return
+      if (!text) return
+      spoke = true
+      if (onText(text) !== false) return
       end(false)
       body.destroy()
     },
   })
   body.setEncoding('utf8')
   body.on('data', (chunk: string) => {
-    if (!ended) parser.feed(chunk)
+    if (ended) return
+    spoke = false
+    parser.feed(chunk)
+    if (!spoke && !ended) alive()
   })
   body.once('end', () => end(false))
   body.once('close', () => end(!body.complete))

@@ -7,6 +7,7 @@ import {
 } from 'ai'
 import type { Usage } from '#shared/livestore/schema'
 import { expectSseBody, type SseHandoff } from '#llm/openrouter_sse'
+import { aliveSignal } from '#llm/alive_signal'
 
 /* The provider specification's types, as `ai` exposes them (no direct dependency on @ai-sdk/provider). */
 type LanguageModelV3 = Extract<LanguageModel, { specificationVersion: 'v3' }>
@@ -34,6 +35,8 @@ export interface AnswerOutcome {
 /*
 | The text deltas of one answer, handed to `onText` as they arrive; `onText`
 | returning false ends the stream early (the answer hit its length limit).
+| An empty delta ('') now and then: the model is working without text yet
+| (reasoning; see #llm/alive_signal).
 | Throws what the provider call throws (HTTP refusals, a dropped connection,
 | an abort), as streamText's fullStream would report it.
 |
@@ -90,6 +93,7 @@ async function streamDirect(
     return reading
   }
   const reader = stream.getReader()
+  const alive = aliveSignal(onText)
   let stopped = false
   try {
     for (;;) {
@@ -108,6 +112,9 @@ async function streamDirect(
         outcome.usage = usageOfV3(part.usage)
       } else if (part.type === 'error') {
         outcome.streamError = part.error
+      } else {
+        // Reasoning and other parts: no text, but the model is working.
+        alive()
       }
     }
   } finally {
@@ -134,6 +141,7 @@ async function streamThroughSdk(
     // Errors arrive as 'error' parts below; the default handler would log them unscrubbed.
     onError: () => {},
   })
+  const alive = aliveSignal(onText)
   for await (const part of result.fullStream) {
     if (part.type === 'text-delta') {
       if (part.text && onText(part.text) === false) break
@@ -142,6 +150,8 @@ async function streamThroughSdk(
       outcome.usage = usageOf(part.totalUsage)
     } else if (part.type === 'error') {
       outcome.streamError = part.error
+    } else {
+      alive()
     }
   }
   return outcome

@@ -183,6 +183,8 @@ export default class GenerationRunner {
         },
         (delta) => {
           lastActivity = performance.now()
+          // '' : the provider is alive but has no text yet (a model reasoning).
+          if (!delta) return
           let text = delta
           const room = LIMITS.assistantMessageText - generation.text.length
           if (text.length > room) {

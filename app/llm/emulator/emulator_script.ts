@@ -26,6 +26,12 @@ export interface EmulatorScript {
   timeToFirstTokenMs: number
   /* A pause after the first token before the rest (`[[hold:20]]`): the answer stays open a while. */
   holdMs: number
+  /*
+  | Reasoning before the first token (`[[think:3000]]`): Chat Completions
+  | streams send `reasoning` deltas (no content) every 100 ms that long, as a
+  | reasoning model does through OpenRouter.
+  */
+  thinkMs: number
   promptTokens: number
 }
 
@@ -204,6 +210,7 @@ export function buildScript(input: {
       600_000
     ),
     holdMs: numberOr(header('x-emulator-hold-ms') ?? directives.get('hold'), 0, 600_000),
+    thinkMs: numberOr(header('x-emulator-think-ms') ?? directives.get('think'), 0, 600_000),
     promptTokens: Math.max(1, countWords(input.promptText.replace(DIRECTIVE, ' '))),
   }
 }

@@ -461,6 +461,13 @@ export class LlmEmulator {
 
     res.writeHead(200, sseHeaders())
     res.flushHeaders()
+    // A reasoning model: reasoning deltas without content first, as OpenRouter streams them.
+    const thinkUntil = performance.now() + script.thinkMs
+    for (let step = 1; !res.destroyed && performance.now() < thinkUntil; step++) {
+      res.write(sseData(chunk({ content: null, reasoning: `Thinking, step ${step}. ` }, null)))
+      await this.#sleep(res, Math.min(100, thinkUntil - performance.now()))
+    }
+    if (res.destroyed) return
     await this.#streamTokens(
       res,
       script,

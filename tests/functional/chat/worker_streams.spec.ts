@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import GenerationSettings from '#chat/services/generation_settings'
+import { replyTokens } from '#llm/emulator/emulator_script'
 import { streamWorker } from '#llm/openrouter_sse'
 import { startEmulatorForApp } from '#tests/support/llm'
 import {
@@ -74,6 +77,31 @@ test.group('Answers read in the provider-stream worker', (group) => {
       assert.equal(shown.text, row.content)
     }
     assert.equal(streamWorker.sent - sentBefore, 3, 'all three went through the worker')
+  })
+
+  test('a model reasoning longer than the stall limit is not cut (the worker reports it alive)', async ({
+    assert,
+    cleanup,
+  }) => {
+    app.container.swap(
+      GenerationSettings,
+      () => new GenerationSettings(1_000, 60_000, 2_000, 5_000)
+    )
+    cleanup(() => app.container.restore(GenerationSettings))
+    const alice = await chatUser('wks-think')
+    const live = await openLive(alice, {}, { batch: true })
+    cleanup(() => live.close())
+    const sentBefore = streamWorker.sent
+    const chatId = await createChat(alice, { model: MODEL, title: 'Worker thinks' })
+    const prompt = 'Reason first [[think:3000]] [[tokens:6]]'
+    const messageId = await sendUserMessage(alice, chatId, null, prompt)
+    const answerId = randomUUID()
+    const answer = await replyFrame(live, { chatId, messageId, assistantMessageId: answerId })
+    assert.equal(answer.type, 'replied', JSON.stringify(answer))
+    const row = await finalMessage(answerId)
+    assert.equal(row.status, 'complete', row.error ?? '')
+    assert.equal(row.content, replyTokens(prompt, 6).join(''))
+    assert.equal(streamWorker.sent - sentBefore, 1, 'it went through the worker')
   })
 
   test('stop mid-answer keeps the text so far', async ({ assert, cleanup }) => {

@@ -178,6 +178,29 @@ test.group('LLM emulator', (group) => {
     assert.equal(last.path, '/api/v1/chat/completions')
   })
 
+  test('[[think:N]]: reasoning deltas first, which both SDK providers read as reasoning', async ({
+    assert,
+  }) => {
+    const openrouter = createOpenRouter({ baseURL: emulator.openRouterBaseUrl, apiKey: 'sk-or-t' })
+    const local = createOpenAICompatible({
+      name: 'local',
+      baseURL: emulator.openaiBaseUrl,
+      apiKey: 'anything',
+    })
+    for (const model of [openrouter.chat('deepseek/deepseek-r1'), local.chatModel('qwq')]) {
+      const order: string[] = []
+      const result = streamText({ model, prompt: 'Ponder [[think:350]] [[tokens:3]]' })
+      for await (const part of result.fullStream) {
+        if (part.type === 'reasoning-delta' && part.text) order.push('reasoning')
+        if (part.type === 'text-delta' && part.text) order.push('text')
+      }
+      // One every 100 ms for 350 ms (about four), then the answer's three tokens.
+      assert.match(order.join(' '), /^reasoning( reasoning)+ text text text$/)
+      assert.match((await result.reasoningText) ?? '', /^Thinking, step 1\. Thinking, step 2\./)
+      assert.equal(await result.text, 'Echo: Ponder lorem')
+    }
+  })
+
   test('OpenAI-compatible provider (Ollama, vLLM shape)', async ({ assert }) => {
     const local = createOpenAICompatible({
       name: 'local',

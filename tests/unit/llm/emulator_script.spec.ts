@@ -43,6 +43,8 @@ test.group('emulator script', () => {
     assert.equal(script('x').holdMs, 0)
     assert.equal(script('x [[hold:20]]').holdMs, 20)
     assert.equal(script('x [[hold:20]]', { headers: { 'x-emulator-hold-ms': '5' } }).holdMs, 5)
+    assert.equal(script('x').thinkMs, 0)
+    assert.equal(script('x [[think:1500]]').thinkMs, 1500)
   })
 
   test('failure precedence: header over model suffix over prompt', ({ assert }) => {

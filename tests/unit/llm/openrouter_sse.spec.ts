@@ -50,6 +50,19 @@ const cases: Record<string, Reply> = {
     ])
     res.end()
   },
+  'reasoning before the text': async (_req, res) => {
+    sse(res)
+    await writeAll(res, [
+      chunk({ role: 'assistant', content: null, reasoning: 'Let me think.' }),
+      ': OPENROUTER PROCESSING\n\n',
+      chunk({ content: '', reasoning: ' Done.' }),
+      chunk({ content: 'The answer' }),
+      chunk({}, 'stop'),
+      usage(4, 9),
+      'data: [DONE]\n\n',
+    ])
+    res.end()
+  },
   'crlf and split events': async (_req, res) => {
     sse(res)
     const text = chunk({ content: 'one' }) + chunk({ content: ' two' }) + chunk({}, 'length')
