@@ -4,8 +4,8 @@
 | keep-alive comments such as OpenRouter's ": OPENROUTER PROCESSING"). The
 | stall watchdog must see that as activity, or it would cut every long think
 | as "stopped sending the answer". The stream readers tell it with an empty
-| text delta (''), at most once per ALIVE_EVERY_MS: the watchdog's limit is
-| tens of seconds, and reasoning arrives at token rate.
+| text delta (''), at most once per ALIVE_EVERY_MS: far inside any stall
+| limit, and far fewer messages than the reasoning's own deltas (token rate).
 */
 export const ALIVE_EVERY_MS = 250
 
