@@ -31,12 +31,15 @@ export type ChunkFailure =
 export interface ChunkState {
   finishReason: string
   usage: { inputTokens: number; outputTokens: number } | null
+  /* What OpenRouter charged for the answer (usage.cost, in USD), when it says. */
+  costUsd: number | null
   failure: ChunkFailure | null
 }
 
 export const newChunkState = (): ChunkState => ({
   finishReason: 'other',
   usage: null,
+  costUsd: null,
   failure: null,
 })
 
@@ -154,6 +157,7 @@ export function readChunkData(data: string, state: ChunkState): string {
       inputTokens: chunk.usage.prompt_tokens ?? 0,
       outputTokens: chunk.usage.completion_tokens ?? 0,
     }
+    state.costUsd = reportedCost(chunk.usage.cost)
   }
   const choice = chunk.choices[0]
   if (choice?.finish_reason !== null && choice?.finish_reason !== undefined) {
@@ -161,6 +165,11 @@ export function readChunkData(data: string, state: ChunkState): string {
   }
   const text = choice?.delta?.content
   return typeof text === 'string' ? text : ''
+}
+
+/* A cost the provider reported, if it is one (a finite amount, not negative). */
+export function reportedCost(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
 }
 
 /* Keep-alive pools as Node's fetch keeps them (no limit per origin), one per thread. */

@@ -53,6 +53,8 @@ import {
 export interface SseOutcome {
   finishReason: string | null
   usage: { inputTokens: number; outputTokens: number } | null
+  /* What the provider charged (USD), when it reports it. */
+  costUsd: number | null
   streamError: unknown
 }
 
@@ -321,11 +323,17 @@ function failureError(failure: ChunkFailure): unknown {
 
 function outcomeOfRemote(remote: RemoteOutcome): SseOutcome {
   if (remote.aborted) {
-    return { finishReason: 'error', usage: remote.usage, streamError: remote.aborted.reason }
+    return {
+      finishReason: 'error',
+      usage: remote.usage,
+      costUsd: remote.costUsd,
+      streamError: remote.aborted.reason,
+    }
   }
   return {
     finishReason: remote.finishReason,
     usage: remote.usage,
+    costUsd: remote.costUsd,
     streamError: remote.failure ? failureError(remote.failure) : null,
   }
 }
@@ -345,12 +353,18 @@ export const readOpenRouterSse: SseReader = (body, signal, onText) => {
       settled = true
       signal.removeEventListener('abort', onAbort)
       if (error !== undefined) {
-        resolve({ finishReason: 'error', usage: state.usage, streamError: error })
+        resolve({
+          finishReason: 'error',
+          usage: state.usage,
+          costUsd: state.costUsd,
+          streamError: error,
+        })
         return
       }
       resolve({
         finishReason: state.finishReason,
         usage: state.usage,
+        costUsd: state.costUsd,
         streamError: state.failure ? failureError(state.failure) : null,
       })
     }

@@ -38,6 +38,7 @@ export interface RemoteHead {
 export interface RemoteOutcome {
   finishReason: string
   usage: ChunkState['usage']
+  costUsd: ChunkState['costUsd']
   /* Why the stream failed, as data (openrouter_sse.ts makes it the SDK's error). */
   failure: ChunkFailure | null
   /* The stream ended on our side (abort): its reason. */
@@ -278,7 +279,12 @@ export class OpenRouterWorkerTransport {
   #end(id: number, call: Call, state: ChunkState) {
     this.#forget(id, call)
     if (!call.responded) this.#respond(id, call)
-    call.settle?.({ finishReason: state.finishReason, usage: state.usage, failure: state.failure })
+    call.settle?.({
+      finishReason: state.finishReason,
+      usage: state.usage,
+      costUsd: state.costUsd,
+      failure: state.failure,
+    })
   }
 
   /* A 2xx event stream: the caller gets the reading, settled by End, abort or stop. */
@@ -319,4 +325,9 @@ export class OpenRouterWorkerTransport {
   }
 }
 
-const unfinished = (): RemoteOutcome => ({ finishReason: 'other', usage: null, failure: null })
+const unfinished = (): RemoteOutcome => ({
+  finishReason: 'other',
+  usage: null,
+  costUsd: null,
+  failure: null,
+})

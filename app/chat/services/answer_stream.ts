@@ -8,6 +8,7 @@ import {
 import type { Usage } from '#shared/livestore/schema'
 import { expectSseBody, type SseHandoff } from '#llm/openrouter_sse'
 import { aliveSignal } from '#llm/alive_signal'
+import { reportedCost } from '#llm/openrouter_chunks'
 
 /* The provider specification's types, as `ai` exposes them (no direct dependency on @ai-sdk/provider). */
 type LanguageModelV3 = Extract<LanguageModel, { specificationVersion: 'v3' }>
@@ -28,6 +29,8 @@ export interface AnswerOutcome {
   /* The unified finish reason ('stop', 'length', 'content-filter', ...), null without one. */
   finishReason: string | null
   usage: Usage | null
+  /* What the provider charged for the answer (USD), when it reports it (OpenRouter does). */
+  costUsd: number | null
   /* An error the provider reported inside the stream (the stream itself ended normally). */
   streamError: unknown
 }
@@ -67,7 +70,12 @@ async function streamDirect(
   request: AnswerRequest,
   onText: (text: string) => boolean | void
 ): Promise<AnswerOutcome> {
-  const outcome: AnswerOutcome = { finishReason: null, usage: null, streamError: null }
+  const outcome: AnswerOutcome = {
+    finishReason: null,
+    usage: null,
+    costUsd: null,
+    streamError: null,
+  }
   // A provider whose fetch can hand its event stream over (OpenRouter's): read here, see
   // openrouter_sse.ts. The request, and any answer but a 2xx event stream, stay the SDK's.
   let handoff: SseHandoff | null = null
@@ -110,6 +118,7 @@ async function streamDirect(
         const reason = part.finishReason as { unified?: string } | string | undefined
         outcome.finishReason = (typeof reason === 'string' ? reason : reason?.unified) ?? null
         outcome.usage = usageOfV3(part.usage)
+        outcome.costUsd = costOf(part.providerMetadata)
       } else if (part.type === 'error') {
         outcome.streamError = part.error
       } else {
@@ -130,7 +139,12 @@ async function streamThroughSdk(
   request: AnswerRequest,
   onText: (text: string) => boolean | void
 ): Promise<AnswerOutcome> {
-  const outcome: AnswerOutcome = { finishReason: null, usage: null, streamError: null }
+  const outcome: AnswerOutcome = {
+    finishReason: null,
+    usage: null,
+    costUsd: null,
+    streamError: null,
+  }
   const result = streamText({
     model: language,
     system: request.system,
@@ -148,6 +162,8 @@ async function streamThroughSdk(
     } else if (part.type === 'finish') {
       outcome.finishReason = part.finishReason ?? null
       outcome.usage = usageOf(part.totalUsage)
+    } else if (part.type === 'finish-step') {
+      outcome.costUsd = costOf(part.providerMetadata)
     } else if (part.type === 'error') {
       outcome.streamError = part.error
     } else {
@@ -200,6 +216,13 @@ function directPrompt(request: AnswerRequest): LanguageModelV3Prompt | null {
     }
   }
   return prompt
+}
+
+/* OpenRouter's charge for the call, as its provider passes it on (providerMetadata.openrouter.usage.cost). */
+function costOf(metadata: unknown): number | null {
+  const openrouter = (metadata as { openrouter?: { usage?: { cost?: unknown } } } | undefined)
+    ?.openrouter
+  return reportedCost(openrouter?.usage?.cost)
 }
 
 function usageOfV3(usage: {

@@ -31,8 +31,18 @@ export interface RunInput {
   firstExchange: boolean
 }
 
-/* Micro-dollars: catalog prices are dollars per million tokens = micro-dollars per token. */
-export function costMicros(model: CatalogModel, usage: Usage | null): number | null {
+/*
+| Micro-dollars: what the provider says it charged when it says so
+| (OpenRouter's usage.cost: its routing picks among upstream prices, and
+| cached or reasoning tokens are billed their own way), else the catalog
+| price (dollars per million tokens = micro-dollars per token) times tokens.
+*/
+export function costMicros(
+  model: CatalogModel,
+  usage: Usage | null,
+  reportedUsd: number | null = null
+): number | null {
+  if (reportedUsd !== null) return Math.round(reportedUsd * 1_000_000)
   const input = model.capabilities.input_price_per_million
   const output = model.capabilities.output_price_per_million
   if (!usage || input === null || output === null) return null
@@ -150,6 +160,7 @@ export default class GenerationRunner {
     let streamError: unknown = null
     let finishReason: string | null = null
     let usage: Usage | null = null
+    let reportedCostUsd: number | null = null
     let truncated = false
     /* Where the prompt was cut to the context window (null: the whole path was sent). */
     let contextStartId: string | null = null
@@ -213,6 +224,7 @@ export default class GenerationRunner {
       )
       finishReason = outcome.finishReason
       usage = outcome.usage
+      reportedCostUsd = outcome.costUsd
       streamError = outcome.streamError
     } catch (error) {
       streamError = error
@@ -266,7 +278,7 @@ export default class GenerationRunner {
         finishReason: finishReason?.slice(0, LIMITS.finishReasonLength) ?? null,
         error,
         usage,
-        costMicros: costMicros(input.model, usage),
+        costMicros: costMicros(input.model, usage, reportedCostUsd),
         model: generation.modelId,
         ...(contextStartId ? { contextStartId } : {}),
       },

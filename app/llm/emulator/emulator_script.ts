@@ -32,6 +32,12 @@ export interface EmulatorScript {
   | reasoning model does through OpenRouter.
   */
   thinkMs: number
+  /*
+  | What the OpenRouter shape reports as the answer's cost (usage.cost, USD)
+  | instead of the price list's (`[[cost:0.0042]]`): as OpenRouter's routing
+  | charges a price other than the listed one.
+  */
+  costUsd: number | null
   promptTokens: number
 }
 
@@ -211,6 +217,7 @@ export function buildScript(input: {
     ),
     holdMs: numberOr(header('x-emulator-hold-ms') ?? directives.get('hold'), 0, 600_000),
     thinkMs: numberOr(header('x-emulator-think-ms') ?? directives.get('think'), 0, 600_000),
+    costUsd: directives.has('cost') ? numberOr(directives.get('cost'), 0, 1_000) : null,
     promptTokens: Math.max(1, countWords(input.promptText.replace(DIRECTIVE, ' '))),
   }
 }

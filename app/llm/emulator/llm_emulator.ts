@@ -765,10 +765,12 @@ export class LlmEmulator {
     }
     if (withCost) {
       const pricing = this.#options.openRouterModels.find((entry) => entry.id === model)?.pricing
-      usage.cost = pricing
-        ? script.promptTokens * Number(pricing.prompt) +
-          script.tokens.length * Number(pricing.completion)
-        : 0
+      usage.cost =
+        script.costUsd ??
+        (pricing
+          ? script.promptTokens * Number(pricing.prompt) +
+            script.tokens.length * Number(pricing.completion)
+          : 0)
     }
     return usage
   }

@@ -167,6 +167,27 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
     otherTab.close()
   })
 
+  test('the cost OpenRouter reports for an answer is stored, not the catalog estimate', async ({
+    assert,
+  }) => {
+    const alice = await chatUser('alice')
+    const chatId = await createChat(alice, { model: MODEL, title: 'Priced' })
+    // 0.004321 USD, where the catalog price of 5 tokens would come to a few micro-dollars.
+    const question = await sendUserMessage(
+      alice,
+      chatId,
+      null,
+      'Priced [[tokens:5]] [[cost:0.004321]]'
+    )
+    const answerId = randomUUID()
+    await reply(alice, chatId, question, { assistantMessageId: answerId })
+    const row = await finalMessage(answerId)
+    assert.equal(row.status, 'complete')
+    assert.equal(Number(row.cost_micros), 4321)
+    const [finished] = await syncEvents(alice.id, 0, answerId, 'v1.AssistantMessageFinished')
+    assert.equal(finished.args.costMicros, 4321)
+  })
+
   test('a tab attaching mid-answer gets the text so far, then the rest', async ({ assert }) => {
     const alice = await chatUser('alice')
     const chatId = await createChat(alice, { model: MODEL, title: 'Late tab' })

@@ -56,7 +56,7 @@ test.group('Answers read in the provider-stream worker', (group) => {
           alice,
           chatId,
           null,
-          `Answer ${n} [[tokens:40]] [[tps:400]]`
+          `Answer ${n} [[tokens:40]] [[tps:400]] [[cost:0.00${n}]]`
         )
         const answerId = randomUUID()
         const answer = await replyFrame(live, { chatId, messageId, assistantMessageId: answerId })
@@ -64,13 +64,14 @@ test.group('Answers read in the provider-stream worker', (group) => {
         return answerId
       })
     )
-    for (const answerId of answers) {
+    for (const [index, answerId] of answers.entries()) {
       const row = await finalMessage(answerId)
       assert.equal(row.status, 'complete', row.error ?? '')
       assert.equal(row.finish_reason, 'stop')
       assert.isAbove(row.content.length, 40)
       assert.isNotNull(row.usage)
-      assert.isNotNull(row.cost_micros)
+      // The cost OpenRouter reported for each (0.001, 0.002, 0.003 USD), not the catalog price.
+      assert.equal(Number(row.cost_micros), (index + 1) * 1000)
       await live.next((frame) => frame.type === 'done' && frame.messageId === answerId)
       const shown = liveText(live.frames, answerId)
       assert.deepEqual(shown.gaps, [])

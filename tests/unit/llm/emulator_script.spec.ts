@@ -45,6 +45,8 @@ test.group('emulator script', () => {
     assert.equal(script('x [[hold:20]]', { headers: { 'x-emulator-hold-ms': '5' } }).holdMs, 5)
     assert.equal(script('x').thinkMs, 0)
     assert.equal(script('x [[think:1500]]').thinkMs, 1500)
+    assert.isNull(script('x').costUsd)
+    assert.equal(script('x [[cost:0.0042]]').costUsd, 0.0042)
   })
 
   test('failure precedence: header over model suffix over prompt', ({ assert }) => {

@@ -254,6 +254,7 @@ async function run(name: string, path: Path, stopAfter = Infinity) {
     text: texts.join(''),
     finishReason: outcome?.finishReason ?? null,
     usage: outcome?.usage ?? null,
+    costUsd: outcome?.costUsd ?? null,
     thrown: thrown !== null,
     failure: failure && {
       kind: failure.kind,
@@ -316,6 +317,7 @@ test.group('OpenRouter event stream read without the web-stream pipeline', (grou
       text: 'Hello there, friend.',
       finishReason: 'stop',
       usage: { inputTokens: 12, outputTokens: 3 },
+      costUsd: 0.001,
       thrown: false,
       failure: null,
     })
