@@ -38,6 +38,8 @@ export type ThreadMessageRow = Pick<
   | 'error'
   | 'contextStartId'
   | 'createdAt'
+  | 'usage'
+  | 'costMicros'
 >
 
 /** Every message of one chat; the thread picks the active path out of them. */
@@ -53,7 +55,9 @@ export const chatMessages$ = (chatId: string) =>
         'model',
         'error',
         'contextStartId',
-        'createdAt'
+        'createdAt',
+        'usage',
+        'costMicros'
       )
       .where({ chatId })
       .orderBy('createdAt', 'asc'),

@@ -58,11 +58,21 @@ test.group('Chat rendering', (group) => {
     const page = await signIn(browserContext, email)
     const { chatId } = await seedChat(await userIdFor(email), [
       { role: 'user', text: 'Show me everything' },
-      { role: 'assistant', text: ANSWER },
+      {
+        role: 'assistant',
+        text: ANSWER,
+        usage: { inputTokens: 12, outputTokens: 1_222 },
+        costMicros: 4_321,
+      },
     ])
     await openSeededChat(page, chatId)
     const answer = page.getByTestId('assistant-message')
     await answer.getByRole('heading', { name: 'Results' }).waitFor()
+
+    /* What it used, beside its actions: tokens and cost, the split and exact cost on hover. */
+    const usage = answer.getByTestId('message-usage')
+    assert.equal(await usage.textContent(), '1,234 tokens · $0.0043')
+    assert.equal(await usage.getAttribute('title'), '12 in · 1,222 out · $0.004321')
 
     /* GFM table and list. */
     assert.deepEqual(await answer.locator('th').allTextContents(), ['Name', 'Score'])

@@ -110,6 +110,10 @@ test.group('Answers stream into the thread', (group) => {
     assert.equal(await answer(page).getByRole('button', { name: 'Stop' }).count(), 0)
     await answer(page).hover()
     await answer(page).getByRole('button', { name: 'Regenerate answer' }).waitFor()
+    /* The usage the server metered came with it: the 160 tokens and the prompt's (no cost: free). */
+    const usage = await answer(page).getByTestId('message-usage').textContent()
+    assert.match(usage ?? '', /^\d+ tokens$/)
+    assert.isAbove(Number.parseInt(usage!, 10), 160)
     await answer(page).getByRole('button', { name: 'Copy answer' }).click()
     assert.equal(await clipboardOnce(page, full), full)
     /* The reply went on the tab's open /live socket, not as a request. */

@@ -45,6 +45,8 @@ function toThreadMessage(message: MessageRowView): ThreadMessageLike {
         model: message.model,
         error: message.error,
         status: message.status,
+        usage: message.usage,
+        costMicros: message.costMicros,
       } satisfies MessageCustom,
     },
   }

@@ -17,8 +17,16 @@ import { useModelName } from '~/components/models/use_model_names'
 import { useBranchActionsContext } from '~/hooks/use_branch_actions'
 import { useLiveText } from '~/hooks/use_live_tokens'
 import { cn } from '~/lib/utils'
+import { answerUsage } from '#shared/chat/answer_usage'
+import type { Usage } from '#shared/livestore/schema'
 
-export type MessageCustom = { model: string | null; error: string | null; status: string }
+export type MessageCustom = {
+  model: string | null
+  error: string | null
+  status: string
+  usage: Usage | null
+  costMicros: number | null
+}
 
 function useMessageText() {
   return useAuiState((state) =>
@@ -249,10 +257,26 @@ export function AssistantMessage() {
                 </Button>
               </>
             )}
+            <UsageNote usage={custom.usage} costMicros={custom.costMicros} />
           </>
         )}
       </div>
     </MessagePrimitive.Root>
+  )
+}
+
+/* The answer's tokens and cost (metered on the server), beside its actions. */
+function UsageNote({ usage, costMicros }: { usage: Usage | null; costMicros: number | null }) {
+  const view = answerUsage(usage, costMicros)
+  if (!view) return null
+  return (
+    <span
+      className="ml-1.5 text-xs tabular-nums text-muted-foreground"
+      title={view.detail}
+      data-testid="message-usage"
+    >
+      {view.summary}
+    </span>
   )
 }
 

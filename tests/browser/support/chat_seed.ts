@@ -96,6 +96,9 @@ export interface SeedMessage {
   parentId?: string | null
   status?: 'complete' | 'stopped' | 'error' | 'interrupted'
   error?: string
+  /** What the answer used (assistant messages; none by default). */
+  usage?: { inputTokens: number; outputTokens: number }
+  costMicros?: number
 }
 
 /** Appends a chat and its messages; returns the chat id and the message ids in order. */
@@ -137,7 +140,8 @@ export async function seedChat(
           status: message.status ?? 'complete',
           finishReason: message.status === 'error' ? 'error' : 'stop',
           error: message.error ?? null,
-          usage: null,
+          usage: message.usage ?? null,
+          ...(message.costMicros === undefined ? {} : { costMicros: message.costMicros }),
           model,
         },
       }
