@@ -6,6 +6,12 @@
 | as "stopped sending the answer". The stream readers tell it with an empty
 | text delta (''), at most once per ALIVE_EVERY_MS: far inside any stall
 | limit, and far fewer messages than the reasoning's own deltas (token rate).
+|
+| The trade-off: OpenRouter also sends its keep-alive comments while an
+| upstream provider is slow to answer, and those count too (a hidden-reasoning
+| model sends nothing else), so a hung upstream behind OpenRouter is ended by
+| OpenRouter's own timeout or the whole-answer deadline (10 min), not by the
+| stall limit. A provider that sends no bytes at all still stalls as before.
 */
 export const ALIVE_EVERY_MS = 250
 

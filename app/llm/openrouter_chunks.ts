@@ -157,7 +157,11 @@ export function readChunkData(data: string, state: ChunkState): string {
       inputTokens: chunk.usage.prompt_tokens ?? 0,
       outputTokens: chunk.usage.completion_tokens ?? 0,
     }
-    state.costUsd = reportedCost(chunk.usage.cost)
+    const charge = openRouterCharge(
+      chunk.usage.cost,
+      chunk.usage.cost_details?.upstream_inference_cost
+    )
+    if (charge !== null) state.costUsd = charge
   }
   const choice = chunk.choices[0]
   if (choice?.finish_reason !== null && choice?.finish_reason !== undefined) {
@@ -167,9 +171,32 @@ export function readChunkData(data: string, state: ChunkState): string {
   return typeof text === 'string' ? text : ''
 }
 
-/* A cost the provider reported, if it is one (a finite amount, not negative). */
-export function reportedCost(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null
+/* A cost the provider reported, if it is a plausible one (USD; above this, the catalog price is used). */
+const MAX_REPORTED_USD = 10_000
+
+function reportedCost(value: unknown): number | null {
+  return typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    value <= MAX_REPORTED_USD
+    ? value
+    : null
+}
+
+/*
+| What an OpenRouter call cost, from its usage: `cost` is what OpenRouter
+| charged. With the account's own provider key (OpenRouter's BYOK) that is
+| only its fee, a few percent of `upstream_inference_cost`, which the
+| provider charged on top; otherwise `upstream_inference_cost` is part of
+| `cost`. The stream path sees `is_byok` but the SDK's metadata does not, so
+| both tell the cases apart the same way: an upstream cost above the charge
+| is a BYOK call's.
+*/
+export function openRouterCharge(cost: unknown, upstream: unknown): number | null {
+  const charged = reportedCost(cost)
+  if (charged === null) return null
+  const upstreamCost = reportedCost(upstream)
+  return upstreamCost !== null && upstreamCost > charged ? charged + upstreamCost : charged
 }
 
 /* Keep-alive pools as Node's fetch keeps them (no limit per origin), one per thread. */

@@ -3,19 +3,30 @@ import type { Usage } from '#shared/livestore/schema'
 /*
 | What an answer used, as its message shows it: the tokens, and the cost
 | when there was one (free models and answers without usage show none).
-| Costs are stored in micro-dollars; shown with the precision a few tokens
-| need ($0.0003) without a long tail on larger ones ($1.24).
+| Costs are stored in micro-dollars; under a dollar they show two
+| significant digits ($0.00031, $0.012), from a dollar up, cents ($1.24).
 */
 
 const tokensFormat = new Intl.NumberFormat('en-US')
+const centsFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+})
+const smallFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumSignificantDigits: 2,
+  maximumSignificantDigits: 2,
+})
 
 export function formatCost(costMicros: number | null): string | null {
   if (costMicros === null || !Number.isFinite(costMicros) || costMicros <= 0) return null
   const dollars = costMicros / 1_000_000
   if (dollars < 0.0001) return '<$0.0001'
-  if (dollars < 0.01) return `$${dollars.toFixed(4)}`
-  if (dollars < 1) return `$${dollars.toFixed(3)}`
-  return `$${dollars.toFixed(2)}`
+  // What rounds to a dollar or more is shown in cents: $1.00, not $1.0.
+  return dollars < 0.995 ? smallFormat.format(dollars) : centsFormat.format(dollars)
 }
 
 export interface AnswerUsageView {

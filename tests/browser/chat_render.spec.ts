@@ -3,6 +3,7 @@ import { test } from '@japa/runner'
 import limiter from '@adonisjs/limiter/services/main'
 import { watchCsp } from '#tests/browser/support/csp_watch'
 import {
+  clearClipboard,
   clipboardOnce,
   openSeededChat,
   seedChat,
@@ -100,9 +101,11 @@ test.group('Chat rendering', (group) => {
     assert.notEqual(keywordColor, await code.evaluate(colorOf))
 
     /* Copy buttons: the code block's and the whole answer's. */
+    await clearClipboard(page)
     await block.getByTestId('copy-code').click()
     assert.equal(await clipboardOnce(page, CODE), CODE)
     await answer.hover()
+    await clearClipboard(page)
     await answer.getByTestId('copy-message').click()
     assert.equal(await clipboardOnce(page, ANSWER), ANSWER)
 

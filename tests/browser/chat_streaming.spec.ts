@@ -9,7 +9,13 @@ import app from '@adonisjs/core/services/app'
 import { LiveSocketServer } from '#chat/services/live_socket_server'
 import { devEmulator } from '#llm/emulator/dev_emulator'
 import { watchCsp } from '#tests/browser/support/csp_watch'
-import { clipboardOnce, composer, liveSocketReady, signIn } from '#tests/browser/support/chat_seed'
+import {
+  clearClipboard,
+  clipboardOnce,
+  composer,
+  liveSocketReady,
+  signIn,
+} from '#tests/browser/support/chat_seed'
 import { upgradeSwitch } from '#tests/browser/support/upgrade_switch'
 
 /*
@@ -114,6 +120,7 @@ test.group('Answers stream into the thread', (group) => {
     const usage = await answer(page).getByTestId('message-usage').textContent()
     assert.match(usage ?? '', /^\d+ tokens$/)
     assert.isAbove(Number.parseInt(usage!, 10), 160)
+    await clearClipboard(page)
     await answer(page).getByRole('button', { name: 'Copy answer' }).click()
     assert.equal(await clipboardOnce(page, full), full)
     /* The reply went on the tab's open /live socket, not as a request. */

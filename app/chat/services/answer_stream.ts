@@ -8,7 +8,7 @@ import {
 import type { Usage } from '#shared/livestore/schema'
 import { expectSseBody, type SseHandoff } from '#llm/openrouter_sse'
 import { aliveSignal } from '#llm/alive_signal'
-import { reportedCost } from '#llm/openrouter_chunks'
+import { openRouterCharge } from '#llm/openrouter_chunks'
 
 /* The provider specification's types, as `ai` exposes them (no direct dependency on @ai-sdk/provider). */
 type LanguageModelV3 = Extract<LanguageModel, { specificationVersion: 'v3' }>
@@ -39,7 +39,7 @@ export interface AnswerOutcome {
 | The text deltas of one answer, handed to `onText` as they arrive; `onText`
 | returning false ends the stream early (the answer hit its length limit).
 | An empty delta ('') now and then: the model is working without text yet
-| (reasoning; see #llm/alive_signal).
+| (reasoning; see #llm/alive_signal); what `onText` returns for it is ignored.
 | Throws what the provider call throws (HTTP refusals, a dropped connection,
 | an abort), as streamText's fullStream would report it.
 |
@@ -218,11 +218,18 @@ function directPrompt(request: AnswerRequest): LanguageModelV3Prompt | null {
   return prompt
 }
 
-/* OpenRouter's charge for the call, as its provider passes it on (providerMetadata.openrouter.usage.cost). */
+/* OpenRouter's charge for the call, as its provider passes it on (providerMetadata.openrouter.usage). */
 function costOf(metadata: unknown): number | null {
-  const openrouter = (metadata as { openrouter?: { usage?: { cost?: unknown } } } | undefined)
-    ?.openrouter
-  return reportedCost(openrouter?.usage?.cost)
+  const usage = (
+    metadata as
+      | {
+          openrouter?: {
+            usage?: { cost?: unknown; costDetails?: { upstreamInferenceCost?: unknown } }
+          }
+        }
+      | undefined
+  )?.openrouter?.usage
+  return openRouterCharge(usage?.cost, usage?.costDetails?.upstreamInferenceCost)
 }
 
 function usageOfV3(usage: {

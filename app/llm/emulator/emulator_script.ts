@@ -28,8 +28,8 @@ export interface EmulatorScript {
   holdMs: number
   /*
   | Reasoning before the first token (`[[think:3000]]`): Chat Completions
-  | streams send `reasoning` deltas (no content) every 100 ms that long, as a
-  | reasoning model does through OpenRouter.
+  | streams send a `reasoning` delta (no content) per 100 ms of it, 100 ms
+  | apart, as a reasoning model does through OpenRouter.
   */
   thinkMs: number
   /*

@@ -462,10 +462,11 @@ export class LlmEmulator {
     res.writeHead(200, sseHeaders())
     res.flushHeaders()
     // A reasoning model: reasoning deltas without content first, as OpenRouter streams them.
-    const thinkUntil = performance.now() + script.thinkMs
-    for (let step = 1; !res.destroyed && performance.now() < thinkUntil; step++) {
+    // One per 100 ms by count, not by clock: a busy loop delays them but never drops one.
+    const thinkSteps = Math.ceil(script.thinkMs / 100)
+    for (let step = 1; step <= thinkSteps && !res.destroyed; step++) {
       res.write(sseData(chunk({ content: null, reasoning: `Thinking, step ${step}. ` }, null)))
-      await this.#sleep(res, Math.min(100, thinkUntil - performance.now()))
+      await this.#sleep(res, 100)
     }
     if (res.destroyed) return
     await this.#streamTokens(

@@ -271,8 +271,11 @@ function UsageNote({ usage, costMicros }: { usage: Usage | null; costMicros: num
   if (!view) return null
   return (
     <span
-      className="ml-1.5 text-xs tabular-nums text-muted-foreground"
+      className="ml-1.5 rounded-sm text-xs tabular-nums text-muted-foreground focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
       title={view.detail}
+      // Reachable by keyboard (it shows the action row) and read out whole, split included.
+      tabIndex={0}
+      aria-label={`${view.summary} (${view.detail})`}
       data-testid="message-usage"
     >
       {view.summary}

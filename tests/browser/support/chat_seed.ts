@@ -27,7 +27,6 @@ export function opfsEntries(page: Page): Promise<string[]> {
   })()`)
 }
 
-/* Signs in through the development OpenID Connect provider, as a person would. */
 /* Per page: settles once the tab's /live socket has been named by its hello frame. */
 const liveNamed = new WeakMap<Page, Promise<void>>()
 
@@ -54,6 +53,11 @@ export async function liveSocketReady(page: Page) {
   await named
 }
 
+/* Empties the clipboard, so a copy checked after it cannot pass on an earlier one. */
+export async function clearClipboard(page: Page) {
+  await page.evaluate("navigator.clipboard.writeText('')")
+}
+
 /**
  * The clipboard's text once it equals `expected`, or what it holds after 30 s. The copy buttons
  * write asynchronously, and their "copied" mark lasts only 1.5 s: the clipboard is what counts.
@@ -69,6 +73,7 @@ export async function clipboardOnce(page: Page, expected: string) {
   return text
 }
 
+/* Signs in through the development OpenID Connect provider, as a person would. */
 export async function signIn(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage()
   /* Generous: test runs share a small machine, and Chromium boots LiveStore's workers slowly. */

@@ -85,14 +85,14 @@ test.group('Generation: content filter, deadline, revoked user key', (group) => 
     assert,
     cleanup,
   }) => {
-    // No text for 1 s is a stall here; each model reasons for 3 s before its first word.
-    app.container.swap(GenerationSettings, () => new GenerationSettings(1_000, 60_000, 100, 5_000))
+    // Nothing for 2 s is a stall here; each model reasons for 4.5 s before its first word.
+    app.container.swap(GenerationSettings, () => new GenerationSettings(2_000, 60_000, 100, 5_000))
     cleanup(() => app.container.swap(GenerationSettings, testSettings))
     const alice = await chatUser('thinker')
     // OpenRouter (its event stream read by the app) and the development emulator (through the SDK).
     for (const model of [MODEL, 'dev/emulator']) {
       const chatId = await createChat(alice, { model, title: 'Think first' })
-      const prompt = 'Prove it carefully [[think:3000]] [[tokens:8]]'
+      const prompt = 'Prove it carefully [[think:4500]] [[tokens:8]]'
       const question = await sendUserMessage(alice, chatId, null, prompt)
       const answerId = randomUUID()
       const status = await replyStatus(alice, chatId, question, { assistantMessageId: answerId })

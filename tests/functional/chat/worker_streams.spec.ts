@@ -86,7 +86,7 @@ test.group('Answers read in the provider-stream worker', (group) => {
   }) => {
     app.container.swap(
       GenerationSettings,
-      () => new GenerationSettings(1_000, 60_000, 2_000, 5_000)
+      () => new GenerationSettings(2_000, 60_000, 2_000, 5_000)
     )
     cleanup(() => app.container.restore(GenerationSettings))
     const alice = await chatUser('wks-think')
@@ -94,7 +94,7 @@ test.group('Answers read in the provider-stream worker', (group) => {
     cleanup(() => live.close())
     const sentBefore = streamWorker.sent
     const chatId = await createChat(alice, { model: MODEL, title: 'Worker thinks' })
-    const prompt = 'Reason first [[think:3000]] [[tokens:6]]'
+    const prompt = 'Reason first [[think:4500]] [[tokens:6]]'
     const messageId = await sendUserMessage(alice, chatId, null, prompt)
     const answerId = randomUUID()
     const answer = await replyFrame(live, { chatId, messageId, assistantMessageId: answerId })

@@ -63,6 +63,16 @@ const cases: Record<string, Reply> = {
     ])
     res.end()
   },
+  'BYOK usage: the fee and the upstream cost': async (_req, res) => {
+    sse(res)
+    await writeAll(res, [
+      chunk({ role: 'assistant', content: 'Own key' }),
+      chunk({}, 'stop'),
+      `data: ${JSON.stringify({ id: 'gen-1', choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, cost: 0.0002, is_byok: true, cost_details: { upstream_inference_cost: 0.004 } } })}\n\n`,
+      'data: [DONE]\n\n',
+    ])
+    res.end()
+  },
   'crlf and split events': async (_req, res) => {
     sse(res)
     const text = chunk({ content: 'one' }) + chunk({ content: ' two' }) + chunk({}, 'length')
@@ -201,6 +211,7 @@ async function heldThroughWorker(afterFirst: (controller: AbortController) => un
       abortSignal: controller.signal,
     },
     (text) => {
+      if (!text) return // the model is alive, no text (see alive_signal.ts)
       texts.push(text)
       first()
     }
@@ -237,6 +248,7 @@ async function run(name: string, path: Path, stopAfter = Infinity) {
         abortSignal: new AbortController().signal,
       },
       (text) => {
+        if (!text) return true // the model is alive, no text (see alive_signal.ts)
         texts.push(text)
         return texts.length < stopAfter
       }
@@ -321,6 +333,9 @@ test.group('OpenRouter event stream read without the web-stream pipeline', (grou
       thrown: false,
       failure: null,
     })
+    // With the account's own provider key, OpenRouter's fee plus what the provider charged.
+    const byok = await run('BYOK usage: the fee and the upstream cost', 'loop')
+    assert.closeTo(byok.costUsd!, 0.0042, 1e-12)
     const cut = await run('cut mid-stream', 'loop')
     assert.equal(cut.text, 'half an answer')
     assert.include(cut.failure?.reason ?? '', 'closed the connection')
