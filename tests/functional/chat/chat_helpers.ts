@@ -8,6 +8,7 @@ import { signIn } from '#tests/helpers/sign_in'
 import type { BrowserSession } from '#tests/helpers/browser_session'
 import { jsonRequest } from '#tests/support/llm'
 import { SyncService } from '#sync/services/sync_service'
+import GenerationSettings from '#chat/services/generation_settings'
 import { storeIdForUser } from '#shared/livestore/schema'
 
 /*
@@ -288,4 +289,27 @@ export async function messageField<K extends keyof MessageRow>(id: string, field
   const row = await messageRow(id)
   if (!row) throw new Error(`message ${id} missing`)
   return row[field]
+}
+
+/* Fast checkpoints, and stall and title limits a busy CI machine cannot trip by accident. */
+export const testGenerationSettings = () => new GenerationSettings(5_000, 60_000, 100, 5_000)
+
+/* The settings swapped in, innermost last (a group's, then a test's own). */
+const settingsInUse: GenerationSettings[] = []
+
+/**
+ * Runs answers with `settings` until the returned function is called, which puts back the
+ * settings in use before (the group's, or the app's own). For group setups and test cleanups.
+ */
+export function useGenerationSettings(settings: GenerationSettings = testGenerationSettings()) {
+  settingsInUse.push(settings)
+  app.container.swap(GenerationSettings, () => settings)
+  return () => {
+    const index = settingsInUse.lastIndexOf(settings)
+    if (index === -1) return
+    settingsInUse.splice(index, 1)
+    const previous = settingsInUse.at(-1)
+    if (previous) app.container.swap(GenerationSettings, () => previous)
+    else app.container.restore(GenerationSettings)
+  }
 }

@@ -27,20 +27,11 @@ import {
   stopStatus,
   finalStatus,
   messageField,
+  useGenerationSettings,
 } from '#tests/functional/chat/chat_helpers'
 
 const MODEL = 'meta-llama/llama-3.3-70b-instruct'
 const PLATFORM_KEY = 'sk-or-platform-secret-7f3a9c2e1d'
-
-/*
-| Fast checkpoints, and stall and title limits a busy CI machine cannot trip
-| by accident; the tests of those limits set short ones of their own.
-*/
-const testSettings = () => new GenerationSettings(5_000, 60_000, 100, 5_000)
-const withSettings = (settings: GenerationSettings) => {
-  app.container.swap(GenerationSettings, () => settings)
-  return () => app.container.swap(GenerationSettings, testSettings)
-}
 
 /* The chat completion requests the emulator received whose last user message contains `marker`. */
 function requestsFor(emulator: LlmEmulator, marker: string) {
@@ -69,9 +60,10 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
   group.setup(async () => {
     const started = await startEmulatorForApp({ platformKeys: { openrouter: PLATFORM_KEY } })
     emulator = started.emulator
-    app.container.swap(GenerationSettings, testSettings)
+    // The tests of the stall and title limits set short ones of their own.
+    const restoreSettings = useGenerationSettings()
     return async () => {
-      app.container.restore(GenerationSettings)
+      restoreSettings()
       await started.stop()
     }
   })
@@ -370,7 +362,7 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
     cleanup,
   }) => {
     // No token for 400 ms is a stall here: the emulator's stalls never end.
-    cleanup(withSettings(new GenerationSettings(400, 60_000, 100, 5_000)))
+    cleanup(useGenerationSettings(new GenerationSettings(400, 60_000, 100, 5_000)))
     const alice = await chatUser('alice')
     const live = await openLive(alice)
     const cases = [
@@ -592,7 +584,7 @@ test.group('Generation: reply, live tokens, durable events', (group) => {
     assert.lengthOf(renamed, 1)
 
     // The title call times out (the model is slow to start): the first words of the message.
-    restoreSettings = withSettings(new GenerationSettings(5_000, 60_000, 100, 250))
+    restoreSettings = useGenerationSettings(new GenerationSettings(5_000, 60_000, 100, 250))
     const slow = 'Why does my sourdough collapse overnight [[ttft:1000]] [[tokens:3]]'
     const slowChat = await createChat(alice, { model: MODEL, title: titleFromMessage(slow) })
     const slowQuestion = await sendUserMessage(alice, slowChat, null, slow)

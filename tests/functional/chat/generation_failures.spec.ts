@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import { jsonRequest, startEmulatorForApp } from '#tests/support/llm'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
 import { replyTokens } from '#llm/emulator/emulator_script'
@@ -14,6 +13,7 @@ import {
   replyStatus,
   sendUserMessage,
   syncEvents,
+  useGenerationSettings,
 } from '#tests/functional/chat/chat_helpers'
 
 /*
@@ -32,18 +32,15 @@ const PLATFORM_KEY = 'sk-or-platform-secret-2b8d41c6e0'
 /* The emulator's default rule for which keys are genuine (see LlmEmulatorOptions.isValidKey). */
 const defaultKeyRule = (key: string) => key.length > 0 && !key.startsWith('bad')
 
-/* Fast checkpoints, and a stall limit a busy CI machine cannot trip by accident. */
-const testSettings = () => new GenerationSettings(5_000, 60_000, 100, 5_000)
-
 test.group('Generation: content filter, deadline, revoked user key', (group) => {
   let emulator: LlmEmulator
 
   group.setup(async () => {
     const started = await startEmulatorForApp({ platformKeys: { openrouter: PLATFORM_KEY } })
     emulator = started.emulator
-    app.container.swap(GenerationSettings, testSettings)
+    const restoreSettings = useGenerationSettings()
     return async () => {
-      app.container.restore(GenerationSettings)
+      restoreSettings()
       await started.stop()
     }
   })
@@ -86,8 +83,7 @@ test.group('Generation: content filter, deadline, revoked user key', (group) => 
     cleanup,
   }) => {
     // Nothing for 2 s is a stall here; each model reasons for 4.5 s before its first word.
-    app.container.swap(GenerationSettings, () => new GenerationSettings(2_000, 60_000, 100, 5_000))
-    cleanup(() => app.container.swap(GenerationSettings, testSettings))
+    cleanup(useGenerationSettings(new GenerationSettings(2_000, 60_000, 100, 5_000)))
     const alice = await chatUser('thinker')
     // OpenRouter (its event stream read by the app) and the development emulator (through the SDK).
     for (const model of [MODEL, 'dev/emulator']) {
@@ -111,8 +107,7 @@ test.group('Generation: content filter, deadline, revoked user key', (group) => 
     | A deadline of 700 ms, a stall watchdog that cannot fire first (tokens
     | every 20 ms, 5 s allowed between them): the answer is healthy, only long.
     */
-    app.container.swap(GenerationSettings, () => new GenerationSettings(5_000, 700, 100, 250))
-    cleanup(() => app.container.swap(GenerationSettings, testSettings))
+    cleanup(useGenerationSettings(new GenerationSettings(5_000, 700, 100, 250)))
 
     const alice = await chatUser('deadline')
     const chatId = await createChat(alice, { model: MODEL, title: 'Too long' })

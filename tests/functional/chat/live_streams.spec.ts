@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import { startEmulatorForApp } from '#tests/support/llm'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
 import GenerationSettings from '#chat/services/generation_settings'
@@ -15,6 +14,7 @@ import {
   syncEvents,
   type ChatUser,
   type LiveClient,
+  useGenerationSettings,
 } from '#tests/functional/chat/chat_helpers'
 
 /*
@@ -56,9 +56,11 @@ test.group('Live channel and durable events under many answers', (group) => {
     const started = await startEmulatorForApp({ platformKeys: { openrouter: PLATFORM_KEY } })
     emulator = started.emulator
     // Checkpoints far apart: the replay buffer holds every token (the batching test needs a tail).
-    app.container.swap(GenerationSettings, () => new GenerationSettings(5_000, 60_000, 60_000, 250))
+    const restoreSettings = useGenerationSettings(
+      new GenerationSettings(5_000, 60_000, 60_000, 250)
+    )
     return async () => {
-      app.container.restore(GenerationSettings)
+      restoreSettings()
       await started.stop()
     }
   })

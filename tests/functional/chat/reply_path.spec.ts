@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import { jsonRequest, startEmulatorForApp } from '#tests/support/llm'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
 import GenerationSettings from '#chat/services/generation_settings'
@@ -11,6 +10,7 @@ import {
   reply,
   sendUserMessage,
   type ChatUser,
+  useGenerationSettings,
 } from '#tests/functional/chat/chat_helpers'
 
 /*
@@ -33,9 +33,9 @@ test.group('Reply path: keys and session', (group) => {
   group.setup(async () => {
     const started = await startEmulatorForApp({ platformKeys: { openrouter: PLATFORM_KEY } })
     emulator = started.emulator
-    app.container.swap(GenerationSettings, () => new GenerationSettings(2_000, 60_000, 100, 250))
+    const restoreSettings = useGenerationSettings(new GenerationSettings(2_000, 60_000, 100, 250))
     return async () => {
-      app.container.restore(GenerationSettings)
+      restoreSettings()
       await started.stop()
     }
   })

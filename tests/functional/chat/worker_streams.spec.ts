@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import GenerationSettings from '#chat/services/generation_settings'
 import { replyTokens } from '#llm/emulator/emulator_script'
 import { streamWorker } from '#llm/openrouter_sse'
@@ -15,6 +14,7 @@ import {
   sendUserMessage,
   stop,
   waitUntil,
+  useGenerationSettings,
 } from '#tests/functional/chat/chat_helpers'
 
 /*
@@ -84,11 +84,7 @@ test.group('Answers read in the provider-stream worker', (group) => {
     assert,
     cleanup,
   }) => {
-    app.container.swap(
-      GenerationSettings,
-      () => new GenerationSettings(2_000, 60_000, 2_000, 5_000)
-    )
-    cleanup(() => app.container.restore(GenerationSettings))
+    cleanup(useGenerationSettings(new GenerationSettings(2_000, 60_000, 2_000, 5_000)))
     const alice = await chatUser('wks-think')
     const live = await openLive(alice, {}, { batch: true })
     cleanup(() => live.close())

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { WebSocket, type RawData } from 'ws'
 import User from '#models/user'
@@ -16,7 +15,7 @@ import {
   type JsonResponse,
 } from '#tests/support/llm'
 import { appOrigin, appUrl, syncUrl } from '#tests/functional/sync/sync_helpers'
-import { finalMessage, waitUntil } from '#tests/functional/chat/chat_helpers'
+import { finalMessage, useGenerationSettings, waitUntil } from '#tests/functional/chat/chat_helpers'
 import type { LlmEmulator } from '#llm/emulator/llm_emulator'
 
 /*
@@ -182,9 +181,11 @@ test.group('BYOK: a full chat session on the user key never shows it', (group) =
     const started = await startEmulatorForApp()
     emulator = started.emulator
     // Checkpoints every 100 ms, so the streamed answers write text events to the sync log.
-    app.container.swap(GenerationSettings, () => new GenerationSettings(30_000, 60_000, 100, 5_000))
+    const restoreSettings = useGenerationSettings(
+      new GenerationSettings(30_000, 60_000, 100, 5_000)
+    )
     return async () => {
-      app.container.restore(GenerationSettings)
+      restoreSettings()
       await started.stop()
     }
   })
